@@ -1,0 +1,248 @@
+"""Markdown pages: front matter plus CommonMark (with tables) parsed into blocks.
+
+markdown-it-py (already a dependency of Rich) tokenises the body; the tokens are
+turned into :class:`~reader.library.model.Block` objects, never into markup, so the
+text stays inert. Each top-level block is one "paragraph" for positions and notes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from reader.library.frontmatter import (
+    FrontMatter,
+    FrontMatterError,
+    parse_front_matter,
+    split_front_matter,
+)
+from reader.library.model import Block, Document, ListItem, Span
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+#: At most this many top-level blocks, list items or table rows are built.
+MAX_BLOCKS = 5000
+MAX_ITEMS = 2000
+MAX_ROWS = 1000
+MAX_CELLS = 50
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # maxNesting bounds the recursion a hostile file can cause.
+    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
+
+
+def parse_markdown_page(text: str) -> Document:
+    """Parse a Markdown page (front matter optional) into a :class:`Document`.
+
+    Front matter that cannot be parsed is ignored with a notice; the body still shows.
+    """
+    kind, raw, body = split_front_matter(text)
+    meta = FrontMatter()
+    notices: list[str] = []
+    if kind is not None and raw is not None:
+        try:
+            meta = parse_front_matter(kind, raw)
+        except FrontMatterError as error:
+            notices.append(f"Front matter ignored: {error}")
+    blocks, capped = markdown_blocks(body)
+    if capped:
+        notices.append(f"Only the first {MAX_BLOCKS} blocks (or rows, items) are shown.")
+    title = meta.title
+    if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title = blocks[0].plain_text
+        blocks = blocks[1:]
+    return Document(
+        title=title or "",
+        date=meta.date,
+        blocks=tuple(blocks),
+        notices=tuple(notices),
+        tags=meta.tags,
+        source=meta.source,
+        translation_key=meta.translation_key,
+        language=meta.lang,
+    )
+
+
+def markdown_blocks(body: str) -> tuple[list[Block], bool]:
+    """Tokenise Markdown and return its top-level blocks and whether a cap was hit."""
+    tokens = _parser().parse(body)
+    blocks: list[Block] = []
+    capped = False
+    index = 0
+    while index < len(tokens):
+        if len(blocks) >= MAX_BLOCKS:
+            capped = True
+            break
+        token = tokens[index]
+        end = _closing_index(tokens, index)
+        block, block_capped = _block(tokens, index, end)
+        capped = capped or block_capped
+        if block is not None:
+            blocks.append(block)
+        index = end + 1
+    return blocks, capped
+
+
+def _closing_index(tokens: list[Token], start: int) -> int:
+    if tokens[start].nesting != 1:
+        return start
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def _block(tokens: list[Token], start: int, end: int) -> tuple[Block | None, bool]:
+    token = tokens[start]
+    kind = token.type
+    if kind == "heading_open":
+        return Block("heading", _inline_of(tokens, start, end), level=int(token.tag[1:])), False
+    if kind == "paragraph_open":
+        return Block("paragraph", _inline_of(tokens, start, end)), False
+    if kind in ("fence", "code_block"):
+        return Block("code", (Span(token.content.rstrip("\n"), code=True),)), False
+    if kind == "html_block":
+        return Block("html", (Span(token.content.rstrip("\n"), code=True),)), False
+    if kind == "hr":
+        return Block("rule"), False
+    if kind == "blockquote_open":
+        return Block("quote", _quote_spans(tokens, start, end)), False
+    if kind in ("bullet_list_open", "ordered_list_open"):
+        items, capped = _list_items(tokens, start, end)
+        return Block("list", items=tuple(items)), capped
+    if kind == "table_open":
+        rows, capped = _table_rows(tokens, start, end)
+        return Block("table", rows=tuple(rows)), capped
+    if kind == "inline":
+        return Block("paragraph", tuple(_spans(token))), False
+    return None, False
+
+
+def _inline_of(tokens: list[Token], start: int, end: int) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for token in tokens[start:end]:
+        if token.type == "inline":
+            spans.extend(_spans(token))
+    return tuple(spans)
+
+
+def _quote_spans(tokens: list[Token], start: int, end: int) -> tuple[Span, ...]:
+    spans: list[Span] = []
+    for token in tokens[start:end]:
+        if token.type == "inline":
+            if spans:
+                spans.append(Span("\n"))
+            spans.extend(_spans(token))
+        elif token.type in ("fence", "code_block"):
+            if spans:
+                spans.append(Span("\n"))
+            spans.append(Span(token.content.rstrip("\n"), code=True))
+    return tuple(spans)
+
+
+def _list_items(tokens: list[Token], start: int, end: int) -> tuple[list[ListItem], bool]:
+    items: list[ListItem] = []
+    depth = -1
+    counters: list[int] = []
+    ordered: list[bool] = []
+    pending_marker: str | None = None
+    for token in tokens[start : end + 1]:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            ordered.append(token.type == "ordered_list_open")
+            first = token.attrs.get("start", 1) if token.attrs else 1
+            counters.append(int(first) if isinstance(first, int | str) else 1)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            ordered.pop()
+            counters.pop()
+        elif token.type == "list_item_open":
+            if ordered[-1]:
+                pending_marker = f"{counters[-1]}."
+                counters[-1] += 1
+            else:
+                pending_marker = "•"
+        elif token.type == "inline":
+            if len(items) >= MAX_ITEMS:
+                return items, True
+            marker = pending_marker or ""
+            items.append(ListItem(tuple(_spans(token)), depth=max(depth, 0), marker=marker))
+            pending_marker = None
+    return items, False
+
+
+def _table_rows(
+    tokens: list[Token], start: int, end: int
+) -> tuple[list[tuple[tuple[Span, ...], ...]], bool]:
+    rows: list[tuple[tuple[Span, ...], ...]] = []
+    row: list[tuple[Span, ...]] = []
+    for token in tokens[start : end + 1]:
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and len(row) < MAX_CELLS:
+            row.append(tuple(_spans(token)))
+        elif token.type == "tr_close":
+            rows.append(tuple(row))
+            if len(rows) >= MAX_ROWS:
+                return rows, True
+    return rows, False
+
+
+def _spans(inline: Token) -> list[Span]:
+    spans: list[Span] = []
+    bold = italic = 0
+    href: str | None = None
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "text":
+            spans.append(Span(child.content, bold=bold > 0, italic=italic > 0, href=href))
+        elif kind == "code_inline":
+            spans.append(Span(child.content, code=True, href=href))
+        elif kind in ("softbreak", "hardbreak"):
+            spans.append(Span(" " if kind == "softbreak" else "\n"))
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold = max(0, bold - 1)
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic = max(0, italic - 1)
+        elif kind == "link_open":
+            target = child.attrs.get("href") if child.attrs else None
+            href = str(target) if target is not None else None
+        elif kind == "link_close":
+            href = None
+        elif kind == "image":
+            spans.append(Span(f"[image: {child.content}]", italic=True))
+        elif kind == "html_inline":
+            spans.append(Span(child.content, code=True))
+    return _merge(spans)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        if merged:
+            last = merged[-1]
+            same = (last.bold, last.italic, last.code, last.href) == (
+                span.bold,
+                span.italic,
+                span.code,
+                span.href,
+            )
+            if same:
+                merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.code, span.href)
+                continue
+        merged.append(span)
+    return merged

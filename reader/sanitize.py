@@ -1,0 +1,103 @@
+"""Make untrusted text safe to show in a terminal.
+
+Applied *after* parsing and before display, to every string that came from a library:
+bodies, titles, front matter values, file names, snippets, notes and error messages.
+
+* Whole escape sequences are removed (CSI, OSC, DCS, SOS, PM, APC, in their 7-bit
+  ``ESC x`` and 8-bit C1 forms), then any remaining C0 control except tab and newline,
+  DEL and C1 control.
+* Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), the
+  "Trojan Source" characters, are removed; Unicode tag characters likewise.
+* In names and links (``visible=True``) invisible format characters that could make two
+  different strings look the same are shown as ``<U+200B>``-style placeholders.
+
+This module never imports Textual and never interprets markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+# Escape sequences, 7-bit and 8-bit. String sequences (OSC, DCS, SOS, PM, APC) end at
+# BEL or ST (ESC \ or U+009C); an unterminated one runs to the end of the text.
+_ESCAPE_SEQUENCES = re.compile(
+    r"""
+      (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?              # CSI ... final
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])        # OSC DCS SOS PM APC
+      [^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?
+    | \x1b[ -/]*[0-~]?                                # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+)
+_CONTROLS_ONE_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+)
+# Zero-width and other invisible characters that deceive in names and links. ZWJ and
+# ZWNJ are left alone: Devanagari, Persian and emoji need them.
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff]")
+SAFE_LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def clean(text: str, *, visible: bool = False) -> str:
+    """Remove everything from ``text`` that a terminal would obey instead of display.
+
+    Args:
+        text: Untrusted text (already parsed).
+        visible: Also show invisible format characters as ``<U+XXXX>`` placeholders;
+            for file names, keys and link targets, where they could deceive.
+
+    Returns:
+        Text that holds no escape sequence, control character (except tab and newline)
+        or bidi control.
+    """
+    if text.isprintable() and text.isascii():
+        return text
+    if "\x1b" in text or any("\x90" <= c <= "\x9f" for c in text):
+        text = _ESCAPE_SEQUENCES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    if visible:
+        text = _INVISIBLE.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
+    return text
+
+
+def clean_line(text: str, *, visible: bool = False) -> str:
+    """Like :func:`clean`, but for one-line fields (titles, names): newlines and tabs
+    become spaces."""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    text = clean(text, visible=visible)
+    return _CONTROLS_ONE_LINE.sub("", text)
+
+
+def clean_path(text: str) -> str:
+    """Show a file name safely: undecodable bytes as U+FFFD, invisible characters visible."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return clean_line(text, visible=True)
+
+
+def safe_link(url: str) -> str | None:
+    """Return ``url`` if it may be opened (``http``/``https`` only), else ``None``."""
+    target = url.strip()
+    if not target or clean_line(target, visible=True) != target:
+        return None
+    try:
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError:
+        return None
+    return target if scheme in SAFE_LINK_SCHEMES else None
+
+
+def is_clean(text: str) -> bool:
+    """``True`` if ``text`` has nothing :func:`clean` would remove."""
+    return clean(text) == text
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise (so that search and filters match composed and decomposed forms)."""
+    return unicodedata.normalize("NFC", text)
