@@ -1,0 +1,426 @@
+"""Command line: pick the library and user-data directory, then start the TUI or a command.
+
+Plain commands (``list``, ``show``, ``bookmarks``, ``notes``, ``problems``) never import
+Textual. Every failure the user can cause prints one line on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+Read multilingual article libraries in the terminal: switch an article between its
+language variants without losing your place, bookmark paragraphs and write notes that
+follow a paragraph into every language.
+
+With no command the reader opens its full-screen interface (press ? there for keys).
+Without --library it reads the library set in config.toml, else the bundled one."""
+
+EPILOG = """\
+environment:
+  READER_CONFIG_DIR   where config.toml, bookmarks.toml, notes.toml and state.toml live
+  READER_CACHE_DIR    where the catalog cache lives
+
+examples:
+  reader --lang de                       open the library, German first
+  reader list --json                     every article with its languages and titles
+  reader show gpu-training-dilemma --lang ru
+  reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
+  reader notes add gpu-training-dilemma "check this figure" --paragraph 2"""
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, not a usage dump
+        raise CliError(f"{message} (see 'reader --help')", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate ``--help``)."""
+    parser = _Parser(
+        prog="reader",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--library",
+        action="append",
+        metavar="DIR",
+        help="library directory (repeat for several); default: config.toml, else bundled",
+    )
+    parser.add_argument(
+        "--lang", metavar="CODE", help="preferred language, before config.toml's list (de, pt-BR…)"
+    )
+    parser.add_argument(
+        "--config-dir", metavar="DIR", help="user-data directory (default: READER_CONFIG_DIR, "
+        "else the platform's config dir)"
+    )
+    parser.add_argument("--open", metavar="KEY", help="start the interface on this article")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="list articles with their languages")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    show = commands.add_parser("show", help="print an article (plain text when piped)")
+    show.add_argument("key", metavar="KEY", help="article key, as 'reader list' shows it")
+    show.add_argument("--lang", dest="show_lang", metavar="CODE", help="language variant")
+
+    bookmarks = commands.add_parser("bookmarks", help="list, add or remove bookmarks")
+    bookmarks.add_argument("--json", action="store_true", help="machine-readable output")
+    bookmark_actions = bookmarks.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    add_bookmark = bookmark_actions.add_parser("add", help="bookmark an article")
+    add_bookmark.add_argument("key", metavar="KEY")
+    add_bookmark.add_argument("--lang", dest="item_lang", metavar="CODE")
+    add_bookmark.add_argument("--paragraph", type=int, default=1, metavar="N", help="from 1")
+    remove_bookmark = bookmark_actions.add_parser("remove", help="remove an article's bookmarks")
+    remove_bookmark.add_argument("key", metavar="KEY")
+    remove_bookmark.add_argument("--paragraph", type=int, metavar="N", help="only this one")
+
+    notes = commands.add_parser("notes", help="list or add notes")
+    notes.add_argument("--json", action="store_true", help="machine-readable output")
+    note_actions = notes.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    add_note = note_actions.add_parser("add", help="add a note to an article")
+    add_note.add_argument("key", metavar="KEY")
+    add_note.add_argument("text", metavar="TEXT")
+    add_note.add_argument("--lang", dest="item_lang", metavar="CODE")
+    add_note.add_argument("--paragraph", type=int, metavar="N", help="from 1; omit for the article")
+
+    problems = commands.add_parser("problems", help="files skipped or degraded, and why")
+    problems.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reader`` command."""
+    try:
+        return run(build_parser().parse_args(argv))
+    except CliError as error:
+        from reader.sanitize import clean_line
+
+        print(f"reader: {clean_line(str(error))}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `reader list | head`: the reader stops quietly, like cat.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command."""
+    from reader.userdata import UserData
+    from reader.userdata.config import ConfigError, load_config
+    from reader.userdata.paths import resolve_config_dir
+
+    config_dir = resolve_config_dir(args.config_dir)
+    try:
+        config = load_config(config_dir)
+    except ConfigError as error:
+        raise CliError(str(error)) from error
+    userdata = UserData(config_dir)
+    languages = _preferred_languages(args.lang, config.languages)
+    library = _library(args.library, config)
+
+    command = args.command
+    if command is None:
+        return _tui(library, userdata, config, languages, args.open)
+    if command == "bookmarks" and args.action:
+        return _bookmark_action(args, library, userdata, languages)
+    if command == "notes" and args.action:
+        return _note_action(args, library, userdata, languages)
+    if command in ("list", "show", "problems"):
+        library.scan()
+    if command == "list":
+        return _list(library, languages, args.json)
+    if command == "show":
+        return _show(library, args.key, args.show_lang, languages)
+    if command == "bookmarks":
+        return _bookmarks(userdata, args.json)
+    if command == "notes":
+        return _notes(userdata, args.json)
+    if command == "problems":
+        return _problems(library, args.json)
+    raise CliError(f"unknown command {command!r}", EXIT_USAGE)
+
+
+def _preferred_languages(cli_lang: str | None, configured: Sequence[str]) -> list[str]:
+    from reader.languages import normalize_tag, resolve_language
+
+    preferred: list[str] = []
+    if cli_lang is not None:
+        tag = normalize_tag(cli_lang) or resolve_language(cli_lang)
+        if tag is None:
+            raise CliError(f"unknown language {cli_lang!r} (use a code such as de, zh or pt-BR)")
+        preferred.append(tag)
+    for item in configured:
+        tag = normalize_tag(item) or resolve_language(item)
+        if tag is not None and tag not in preferred:
+            preferred.append(tag)
+    return preferred
+
+
+def _library(cli_roots: list[str] | None, config: Any) -> Any:
+    from reader.library import Library, bundled_library_path
+
+    roots: list[Path]
+    if cli_roots:
+        roots = [Path(root).expanduser() for root in cli_roots]
+    elif config.libraries:
+        roots = list(config.libraries)
+    else:
+        roots = [bundled_library_path()]
+    for root in roots:
+        if not root.exists():
+            raise CliError(f"library not found: {root}")
+        if not root.is_dir():
+            raise CliError(f"library is not a directory: {root}")
+        if not os.access(root, os.R_OK | os.X_OK):
+            raise CliError(f"library is not readable: {root}")
+    name = roots[0].resolve().name if len(roots) == 1 else f"{len(roots)} libraries"
+    if roots[0].resolve() == bundled_library_path().resolve():
+        name = "bundled library"
+    return Library(
+        roots,
+        default_language=config.default_language,
+        max_bytes=config.max_file_kib * 1024,
+        name=name,
+    )
+
+
+def _tui(library: Any, userdata: Any, config: Any, languages: list[str], open_key: str | None) -> int:
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise CliError("the interface needs a terminal; use 'reader list' or 'reader show KEY' in scripts")
+    from reader.tui.app import ReaderApp
+
+    app = ReaderApp(library, userdata, config=config, languages=languages, open_key=open_key)
+    app.run()
+    return app.return_code or 0
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _list(library: Any, languages: list[str], as_json: bool) -> int:
+    from reader.languages import pick_language
+    from reader.sanitize import clean_line
+
+    if as_json:
+        _print_json(
+            [
+                {
+                    "key": article.key,
+                    "date": article.date,
+                    "languages": article.languages,
+                    "advertised": article.advertised,
+                    "titles": {tag: clean_line(title) for tag, title in article.titles().items()},
+                }
+                for article in library.articles.values()
+            ]
+        )
+        return 0
+    for article in library.articles.values():
+        language = pick_language(article.variants, [*languages, "en"]) or ""
+        title = clean_line(article.variants[language].title) if language else ""
+        print(f"{article.key}\t{article.date or '-':<10}\t{' '.join(article.languages)}\t{title}")
+    return 0
+
+
+def _article(library: Any, key: str) -> Any:
+    from reader.sanitize import clean_line
+
+    article = library.article(key)
+    if article is None:
+        raise CliError(f"no article with key {clean_line(key)!r} (see 'reader list')")
+    return article
+
+
+def _language_of(article: Any, requested: str | None, languages: list[str]) -> str:
+    from reader.languages import normalize_tag, pick_language, resolve_language
+
+    if requested is not None:
+        tag = normalize_tag(requested) or resolve_language(requested)
+        if tag is None:
+            raise CliError(f"unknown language {requested!r}")
+        if tag not in article.variants:
+            have = ", ".join(article.languages)
+            raise CliError(f"'{article.key}' has no {tag} variant (it has: {have})")
+        return tag
+    return pick_language(article.variants, [*languages, "en"]) or article.languages[0]
+
+
+def _show(library: Any, key: str, requested: str | None, languages: list[str]) -> int:
+    article = _article(library, key)
+    language = _language_of(article, requested, languages)
+    try:
+        document = library.load(article.variants[language])
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read {article.variants[language].relpath}: {error}") from error
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        from reader.render import document_rich
+
+        console = Console(markup=False, highlight=False, emoji=False)
+        width = min(console.width, 100)
+        for text in document_rich(document, language):
+            console.print(text, width=width)
+    else:
+        from reader.render import document_plain
+
+        sys.stdout.write(document_plain(document, language))
+    return 0
+
+
+def _bookmarks(userdata: Any, as_json: bool) -> int:
+    from reader.sanitize import clean_line
+
+    bookmarks = userdata.bookmarks.all()
+    _warn_broken(userdata.bookmarks)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "key": b.key,
+                    "language": b.language,
+                    "paragraph": b.paragraph,
+                    "title": b.title,
+                    "created": b.created,
+                }
+                for b in bookmarks
+            ]
+        )
+        return 0
+    for b in bookmarks:
+        print(f"{clean_line(b.key)}\t{b.language}\t¶{b.paragraph + 1}\t{clean_line(b.title)}")
+    return 0
+
+
+def _notes(userdata: Any, as_json: bool) -> int:
+    from reader.sanitize import clean_line
+
+    notes = userdata.notes.all()
+    _warn_broken(userdata.notes)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "key": n.key,
+                    "language": n.language,
+                    "paragraph": n.paragraph,
+                    "quote": n.quote,
+                    "text": n.text,
+                    "created": n.created,
+                    "updated": n.updated,
+                }
+                for n in notes
+            ]
+        )
+        return 0
+    for n in notes:
+        where = f"¶{n.paragraph + 1}" if n.paragraph is not None else "-"
+        print(f"{clean_line(n.key)}\t{n.language}\t{where}\t{clean_line(n.text)}")
+    return 0
+
+
+def _warn_broken(store: Any) -> None:
+    error = store.error
+    if error is not None:
+        from reader.sanitize import clean_line
+
+        print(f"reader: {clean_line(str(error))}", file=sys.stderr)
+
+
+def _bookmark_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
+    from reader.userdata import UserDataError
+
+    library.scan()
+    article = _article(library, args.key)
+    try:
+        if args.action == "add":
+            language = _language_of(article, args.item_lang, languages)
+            paragraph = _paragraph(args.paragraph, article.variants[language].paragraphs)
+            title = article.variants[language].title
+            userdata.bookmarks.add(article.key, language, paragraph or 0, title)
+            print(f"bookmarked {article.key} ({language}, ¶{(paragraph or 0) + 1})")
+        else:
+            paragraph = None if args.paragraph is None else args.paragraph - 1
+            removed = userdata.bookmarks.remove(article.key, paragraph)
+            if not removed:
+                raise CliError(f"no bookmark on {article.key}")
+            print(f"removed {removed} bookmark{'s' if removed != 1 else ''} from {article.key}")
+    except UserDataError as error:
+        raise CliError(str(error)) from error
+    except OSError as error:
+        raise CliError(f"cannot write bookmarks: {error.strerror or error}") from error
+    return 0
+
+
+def _note_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
+    from reader.userdata import UserDataError
+
+    library.scan()
+    article = _article(library, args.key)
+    language = _language_of(article, args.item_lang, languages)
+    paragraph = _paragraph(args.paragraph, article.variants[language].paragraphs)
+    quote = ""
+    if paragraph is not None:
+        try:
+            document = library.load(article.variants[language])
+            quote = " ".join(document.blocks[paragraph].plain_text.split())[:120]
+        except (OSError, ValueError, IndexError):
+            quote = ""
+    if not args.text.strip():
+        raise CliError("the note is empty")
+    try:
+        note = userdata.notes.add(article.key, language, args.text, paragraph=paragraph, quote=quote)
+    except UserDataError as error:
+        raise CliError(str(error)) from error
+    except OSError as error:
+        raise CliError(f"cannot write notes: {error.strerror or error}") from error
+    print(f"noted {article.key} ({language}{'' if paragraph is None else f', ¶{paragraph + 1}'}) id {note.id}")
+    return 0
+
+
+def _paragraph(value: int | None, count: int) -> int | None:
+    if value is None:
+        return None
+    if value < 1 or (count and value > count):
+        raise CliError(f"paragraph must be between 1 and {count}")
+    return value - 1
+
+
+def _problems(library: Any, as_json: bool) -> int:
+    from reader.sanitize import clean_path
+
+    problems = library.problems
+    if as_json:
+        _print_json([{"path": clean_path(p.path), "reason": p.reason} for p in problems])
+        return 0
+    for problem in problems:
+        print(f"{clean_path(problem.path)}: {problem.reason}")
+    if not problems:
+        print("no problems")
+    return 0

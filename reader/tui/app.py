@@ -1,0 +1,225 @@
+"""The Textual application: screens, global keys, the palette and the library scan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+from reader.languages import order_by_preference, pick_language
+from reader.library import Article, Library, ScanResult
+from reader.userdata import UserData, UserDataError
+from reader.userdata.config import Config
+
+if TYPE_CHECKING:
+    from reader.tui.library_screen import LibraryScreen
+
+
+class ReaderApp(App[None]):
+    """Polyglot Reader's terminal UI.
+
+    Args:
+        library: The library to read (not yet scanned is fine: the app scans it in a
+            worker and draws the first screen at once).
+        userdata: Bookmarks, notes and reading state.
+        config: The user's configuration.
+        languages: Preferred languages in order (``--lang`` first, then ``config.toml``).
+        open_key: Open this article as soon as the library is known.
+    """
+
+    TITLE = "Polyglot Reader"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("B", "bookmarks", "Bookmarks", id="app.bookmarks"),
+        Binding("A", "notes", "Notes", id="app.notes"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, id="app.palette"),
+    ]
+
+    class LibraryChanged(Message):
+        """The library's articles were (re)loaded."""
+
+    def __init__(
+        self,
+        library: Library,
+        userdata: UserData,
+        *,
+        config: Config | None = None,
+        languages: Iterable[str] = (),
+        open_key: str | None = None,
+        open_language: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.userdata = userdata
+        self.config = config or Config()
+        preferred = list(dict.fromkeys([*languages, *self.config.languages]))
+        self.preferred_languages: list[str] = preferred or ["en"]
+        self.open_key = open_key
+        self.open_language = open_language
+        self.scanning = False
+        self._theme_restored = False
+
+    # -- start-up -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        theme = self.config.theme or self.userdata.state.ui("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self._theme_restored = True
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        from reader.tui.library_screen import LibraryScreen
+
+        self.push_screen(LibraryScreen())
+        self._report_userdata_problems()
+        if self.library.scanned:
+            self._library_ready()
+        else:
+            self.scanning = True
+            self.scan_library()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def scan_library(self) -> None:
+        """Scan the library in a thread; the Library screen shows progress meanwhile."""
+
+        def progress(files: int, path: str) -> None:
+            self.call_from_thread(self._scan_progress, files)
+
+        result = self.library.scan(progress)
+        self.call_from_thread(self._scan_finished, result)
+
+    def _scan_progress(self, files: int) -> None:
+        screen = self.library_screen
+        if screen is not None:
+            screen.show_progress(files)
+
+    def _scan_finished(self, result: ScanResult) -> None:
+        self.scanning = False
+        self._library_ready()
+
+    def _library_ready(self) -> None:
+        screen = self.library_screen
+        if screen is not None:
+            screen.reload()
+        if self.open_key is not None:
+            key, self.open_key = self.open_key, None
+            if self.library.article(key) is None:
+                self.notify(f"No article with key {key!r}.", severity="error")
+            else:
+                self.open_article(key, self.open_language)
+
+    @property
+    def library_screen(self) -> LibraryScreen | None:
+        """The Library screen, wherever it is on the stack."""
+        from reader.tui.library_screen import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                return screen
+        return None
+
+    def _report_userdata_problems(self) -> None:
+        for problem in self.userdata.problems():
+            self.report_userdata_error(problem)
+
+    def report_userdata_error(self, error: UserDataError) -> None:
+        """Tell the user an app-written file is broken and offer to move it aside."""
+        from reader.tui.confirm_screen import ConfirmScreen
+
+        def answer(move: bool | None) -> None:
+            if move:
+                try:
+                    new_path = self.userdata.move_aside(error.path)
+                except OSError as failure:
+                    self.notify(f"Could not move it: {failure.strerror}", severity="error")
+                else:
+                    self.notify(f"Moved to {new_path.name}; a fresh file starts on next save.")
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{error}\n\nUntil then it is read-only: the reader never overwrites it.",
+                yes="Move it aside",
+                no="Keep read-only",
+            ),
+            answer,
+        )
+
+    # -- languages ----------------------------------------------------------------------
+
+    def languages_for(self, article: Article) -> list[str]:
+        """The article's languages, preferred first."""
+        return order_by_preference(article.variants, [*self.preferred_languages, "en"])
+
+    def language_for(self, article: Article) -> str:
+        """The language an article opens in: the first preferred one it has."""
+        return pick_language(article.variants, [*self.preferred_languages, "en"]) or next(
+            iter(article.variants)
+        )
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def open_article(
+        self, key: str, language: str | None = None, paragraph: int | None = None
+    ) -> None:
+        """Show an article, optionally in a language at a paragraph."""
+        from reader.tui.article_screen import ArticleScreen
+
+        if self.library.article(key) is None:
+            self.notify(f"That article is no longer in the library ({key}).", severity="error")
+            return
+        self.push_screen(ArticleScreen(key, language=language, paragraph=paragraph))
+
+    def action_help(self) -> None:
+        """Show the help screen."""
+        from reader.tui.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_bookmarks(self) -> None:
+        """Show the bookmarks."""
+        from reader.tui.bookmarks_screen import BookmarksScreen
+
+        if not isinstance(self.screen, BookmarksScreen):
+            self.push_screen(BookmarksScreen())
+
+    def action_notes(self) -> None:
+        """Show the notes."""
+        from reader.tui.notes_screen import NotesScreen
+
+        if not isinstance(self.screen, NotesScreen):
+            self.push_screen(NotesScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Bookmarks", "Every bookmark, in every language", self.action_bookmarks)
+        yield SystemCommand("Notes", "Every note, with the text it is about", self.action_notes)
+        yield SystemCommand("Help", "Keys and where your files are", self.action_help)
+        yield SystemCommand("Rescan library", "Read the library directory again", self.rescan)
+
+    def rescan(self) -> None:
+        """Scan the library again (files added, changed or removed)."""
+        if not self.scanning:
+            self.scanning = True
+            self.scan_library()
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_restored and self.userdata.state.ui("theme") != theme:
+            try:
+                self.userdata.state.set_ui("theme", theme)
+            except UserDataError as error:
+                self.notify(str(error), severity="error")
+
+    @property
+    def config_path(self) -> Path:
+        """Where ``config.toml`` lives."""
+        return self.userdata.config_dir / "config.toml"

@@ -1,0 +1,131 @@
+"""The Library screen: every article, its languages and marks, with a live filter."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from reader.sanitize import clean_line
+from reader.tui.article_list import ArticleList, ArticleRow
+from reader.tui.base import reader_app
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+
+class LibraryScreen(Screen[None]):
+    """The article list with its filter and status line."""
+
+    CSS_PATH = "library_screen.tcss"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="library.filter"),
+        Binding("q", "quit", "Quit", id="library.quit"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Input(placeholder="/ filter by title, in any language", id="filter")
+        yield ArticleList(id="articles")
+        yield Static("", id="library-status")
+        yield Footer()
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        """The app, typed."""
+        return reader_app(self)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{clean_line(self.reader_app.library.name)} · scanning…"
+        self.query_one(ArticleList).focus()
+        if self.reader_app.library.scanned:
+            self.reload()
+        else:
+            self.query_one("#library-status", Static).update("Reading the library…")
+
+    def on_screen_resume(self) -> None:
+        if self.reader_app.library.scanned:
+            self.reload()
+        if not isinstance(self.focused, Input):
+            self.query_one(ArticleList).focus()
+
+    def show_progress(self, files: int) -> None:
+        """Show how far a running scan has got."""
+        self.query_one("#library-status", Static).update(f"Reading the library… {files} files")
+
+    def reload(self) -> None:
+        """Rebuild the rows from the library and the user's marks."""
+        app = self.reader_app
+        library = app.library
+        bookmarked = app.userdata.bookmarks.keys()
+        noted = app.userdata.notes.keys()
+        rows: list[ArticleRow] = []
+        for article in library.articles.values():
+            languages = app.languages_for(article)
+            title = article.variants[languages[0]].title if languages else article.key
+            search = " ".join(v.title for v in article.variants.values()) + " " + article.key
+            rows.append(
+                ArticleRow(
+                    key=article.key,
+                    title=title,
+                    date=article.date or "",
+                    languages=tuple(languages),
+                    bookmarked=article.key in bookmarked,
+                    noted=article.key in noted,
+                    search_text=unicodedata.normalize("NFC", search).casefold(),
+                )
+            )
+        self.query_one(ArticleList).set_rows(rows)
+        count = len(rows)
+        self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
+        status = f"{count} articles · {len(library.languages())} languages"
+        if library.problems:
+            status += f" · {len(library.problems)} files with problems (reader problems)"
+        self.query_one("#library-status", Static).update(status)
+
+    # -- filter -------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        self.query_one(ArticleList).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        text = unicodedata.normalize("NFC", event.value)
+        article_list = self.query_one(ArticleList)
+        article_list.set_filter(text)
+        shown = article_list.row_count
+        self.query_one("#library-status", Static).update(
+            f"{shown} match{'es' if shown != 1 else ''}" if text.strip() else ""
+        )
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        article_list = self.query_one(ArticleList)
+        article_list.focus()
+        article_list.action_select()
+
+    def on_key(self, event: object) -> None:
+        from textual.events import Key
+
+        if isinstance(event, Key) and event.key == "down" and isinstance(self.focused, Input):
+            self.query_one(ArticleList).focus()
+            event.stop()
+
+    @on(ArticleList.Selected)
+    def open_selected(self, event: ArticleList.Selected) -> None:
+        self.reader_app.open_article(event.key)
+
+    def action_quit(self) -> None:
+        self.app.exit()

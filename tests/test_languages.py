@@ -1,0 +1,78 @@
+"""Language tags, names, aliases and the run-together language bar."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.languages import (
+    SITE_LANGUAGE_LABELS,
+    describe,
+    endonym,
+    english_name,
+    normalize_tag,
+    order_by_preference,
+    parse_language_bar,
+    resolve_language,
+    tag_from_filename_suffix,
+)
+
+SITE_BAR = "한어Русский языкEnglishFrançaisIndonesianSanskrit日本語DeutschPortuguêsΕλληνικάespañolItalianoSuomalainenLatina"
+
+
+def test_site_bar_parses_to_all_fourteen_languages_in_order() -> None:
+    assert parse_language_bar(SITE_BAR) == [
+        "zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "tag"), sorted(SITE_LANGUAGE_LABELS.items()))
+def test_every_site_label_is_an_alias(label: str, tag: str) -> None:
+    assert resolve_language(label) == tag
+
+
+def test_bar_with_separators_and_mixed_case() -> None:
+    assert parse_language_bar("English · Deutsch | 日本語") == ["en", "de", "ja"]
+    assert parse_language_bar("ENGLISH deutsch") == ["en", "de"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["English is spoken here", "Deutsch", "", "2024-08-02", "Englishx Deutsch"],
+)
+def test_ordinary_lines_are_not_language_bars(line: str) -> None:
+    assert parse_language_bar(line) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "tag"),
+    [("pt-br", "pt-BR"), ("PT_br", "pt-BR"), ("zh-cn", "zh-CN"), ("de", "de"), ("sr-latn", "sr-Latn")],
+)
+def test_tags_are_normalised(raw: str, tag: str) -> None:
+    assert normalize_tag(raw) == tag
+
+
+@pytest.mark.parametrize("suffix", ["12", "v0", "old", "bak", "draft", "index", "und", "md", ""])
+def test_filename_suffixes_that_are_not_languages(suffix: str) -> None:
+    assert tag_from_filename_suffix(suffix) is None
+
+
+@pytest.mark.parametrize(("tag", "name"), [("de", "Deutsch"), ("el", "Ελληνικά"), ("ja", "日本語"), ("sa", "संस्कृतम्"), ("fi", "Suomi"), ("ru", "Русский")])
+def test_endonyms_as_readers_write_them(tag: str, name: str) -> None:
+    assert endonym(tag) == name
+
+
+def test_describe_and_english_names() -> None:
+    assert describe("de") == "Deutsch (de)"
+    assert english_name("el") == "Greek"
+
+
+def test_preference_order_matches_primary_subtag() -> None:
+    assert order_by_preference(["en", "pt-BR", "de"], ["pt", "de"]) == ["pt-BR", "de", "en"]
+
+
+@given(st.lists(st.sampled_from(sorted(SITE_LANGUAGE_LABELS)), min_size=2, max_size=14, unique=True), st.sampled_from(["", " ", " · ", "|"]))
+def test_any_run_of_site_labels_parses_back(labels: list[str], separator: str) -> None:
+    expected = list(dict.fromkeys(SITE_LANGUAGE_LABELS[label] for label in labels))
+    assert parse_language_bar(separator.join(labels)) == expected

@@ -1,0 +1,132 @@
+"""Scanning and grouping: the naming rules, a Hugo site, the bundled library, bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.library import Library, bundled_library_path
+
+
+def write(root: Path, relative: str, text: str, *, crlf: bool = False) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.replace("\n", "\r\n") if crlf else text
+    path.write_bytes(data.encode("utf-8"))
+    return path
+
+
+def scan(root: Path, default: str = "en") -> Library:
+    library = Library([root], default_language=default)
+    library.scan()
+    return library
+
+
+def test_bundled_library_has_both_seed_articles_in_fourteen_languages() -> None:
+    library = scan(bundled_library_path())
+    fourteen = sorted(["zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la"])
+    for key in ("gpu-training-dilemma", "huang-zuckerberg-open-source"):
+        article = library.article(key)
+        assert article is not None
+        assert article.languages == fourteen
+        assert len({v.paragraphs for v in article.variants.values()}) == 1
+    guide = library.article("reader-guide")
+    assert guide is not None and len(guide.languages) >= 5
+    assert library.problems == []
+
+
+def test_filename_suffix_rules(tmp_path: Path) -> None:
+    write(tmp_path, "post.de.md", "# Hallo\n")
+    write(tmp_path, "post.en.md", "# Hello\n")
+    write(tmp_path, "post.md", "# Default\n")
+    write(tmp_path, "v0.12.md", "# Version\n")
+    write(tmp_path, "notes.old.md", "# Old\n")
+    library = scan(tmp_path, default="fi")
+    assert sorted(library.articles) == ["notes.old", "post", "v0.12"]
+    assert library.article("post").languages == ["de", "en", "fi"]  # type: ignore[union-attr]
+    assert library.article("v0.12").languages == ["fi"]  # type: ignore[union-attr]
+
+
+def test_language_directories_including_regions(tmp_path: Path) -> None:
+    write(tmp_path, "pt-br/guide/intro.md", "# Introdução\n")
+    write(tmp_path, "zh-cn/guide/intro.md", "# 介绍\n")
+    write(tmp_path, "en/guide/intro.md", "# Intro\n")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["guide/intro"]
+    assert library.article("guide/intro").languages == ["en", "pt-BR", "zh-CN"]  # type: ignore[union-attr]
+
+
+def test_translation_key_joins_different_paths(tmp_path: Path) -> None:
+    write(tmp_path, "en/about-us.md", '+++\ntitle = "About"\ntranslationKey = "about"\n+++\n')
+    write(tmp_path, "de/ueber-uns.md", '---\ntitle: Über uns\ntranslationKey: about\n---\n')
+    write(tmp_path, "fr/about-us.md", "# À propos\n")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["about"]
+    assert library.article("about").languages == ["de", "en", "fr"]  # type: ignore[union-attr]
+
+
+def test_hugo_content_directory(tmp_path: Path) -> None:
+    """A real Hugo layout: bundles, sections, mixed front matter, CRLF, deep nesting,
+    missing translations. Every article once, with all of its variants."""
+    write(tmp_path, "_index.md", '+++\ntitle = "Home"\n+++\n')
+    write(tmp_path, "_index.de.md", '+++\ntitle = "Start"\n+++\n')
+    write(tmp_path, "posts/_index.md", "---\ntitle: Posts\n---\n", crlf=True)
+    write(tmp_path, "posts/first/index.md", '+++\ntitle = "First"\ndate = 2024-01-01\n+++\nHi.\n')
+    write(tmp_path, "posts/first/index.de.md", "---\ntitle: Erster\ndate: 2024-01-01\n---\nHallo.\n", crlf=True)
+    write(tmp_path, "posts/second.md", '+++\ntitle = "Second"\n+++\n')
+    write(tmp_path, "docs/a/b/c/d/e/deep.md", "# Deep\n")
+    write(tmp_path, "docs/a/b/c/d/e/deep.ja.md", "# 深い\n")
+    write(tmp_path, "posts/first/cover.jpg", "not a page")
+    library = scan(tmp_path)
+    assert sorted(library.articles) == ["_index", "docs/a/b/c/d/e/deep", "posts/_index", "posts/first", "posts/second"]
+    assert library.article("_index").languages == ["de", "en"]  # type: ignore[union-attr]
+    first = library.article("posts/first")
+    assert first is not None and first.languages == ["de", "en"]
+    assert first.titles() == {"de": "Erster", "en": "First"}
+    assert library.article("posts/_index").titles() == {"en": "Posts"}  # type: ignore[union-attr]
+    assert library.article("docs/a/b/c/d/e/deep").languages == ["en", "ja"]  # type: ignore[union-attr]
+    assert library.problems == []
+
+
+def test_bad_files_are_reported_and_never_stop_the_scan(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", "# Good\n")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02PNG")
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["good"]
+    reasons = {Path(p.path).name: p.reason for p in library.problems}
+    assert reasons["binary.md"] == "binary file (contains NUL bytes)"
+    assert reasons["pipe.md"] == "not a regular file"
+    assert reasons["loop"] == "directory loop (symlink)"
+    assert reasons["dangling.md"] == "vanished or dangling symlink"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_unreadable_file_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "secret.md", "# Secret\n")
+    path.chmod(0)
+    library = scan(tmp_path)
+    assert [p.reason for p in library.problems] == ["permission denied"]
+
+
+def test_legacy_encodings_and_boms(tmp_path: Path) -> None:
+    (tmp_path / "ru.txt").write_bytes("Заголовок статьи\n\nПервый абзац текста на русском языке.".encode("cp1251"))
+    (tmp_path / "u16.txt").write_bytes("Überschrift\n\nText mit Umlauten äöü.".encode("utf-16"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfTitle\n\nBody.")
+    library = scan(tmp_path)
+    assert library.article("ru").titles() == {"en": "Заголовок статьи"}  # type: ignore[union-attr]
+    assert library.article("u16").titles() == {"en": "Überschrift"}  # type: ignore[union-attr]
+    assert library.article("bom").titles() == {"en": "Title"}  # type: ignore[union-attr]
+
+
+def test_load_splits_a_glued_next_title(tmp_path: Path) -> None:
+    write(tmp_path, "a.de.txt", "Erster Artikel über Dinge\nEnglishDeutsch\nAbsatz eins.\nAbsatz zwei.Zweiter Artikel über andere Dinge")
+    write(tmp_path, "b.de.txt", "Zweiter Artikel über andere Dinge\nEnglishDeutsch\nText.")
+    library = scan(tmp_path)
+    document = library.load(library.article("a").variants["de"])  # type: ignore[union-attr]
+    assert document.next_title == "Zweiter Artikel über andere Dinge"
+    assert document.blocks[-1].plain_text == "Absatz zwei."
