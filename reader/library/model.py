@@ -15,7 +15,7 @@ BlockKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A run of inline text with its emphasis.
 
@@ -34,7 +34,7 @@ class Span:
     href: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One top-level block of a document: the unit that paragraphs are counted in.
 
@@ -64,7 +64,7 @@ class Block:
         return "".join(span.text for span in self.spans)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     """One item of a list block.
 
@@ -79,7 +79,7 @@ class ListItem:
     marker: str = "•"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed variant: what the Article view shows.
 
@@ -109,7 +109,7 @@ class Document:
         return len(self.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     """One language version of an article, as found on disk.
 
@@ -141,7 +141,7 @@ class Variant:
     language_source: str = "filename"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """A group of variants of one text, keyed by a stable article key.
 
@@ -178,7 +178,7 @@ class Article:
         return {tag: variant.title for tag, variant in sorted(self.variants.items())}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A file that was skipped or degraded during a scan, and why.
 
