@@ -59,6 +59,8 @@ class BookmarksScreen(Screen[None]):
             )
             option_list.add_option(Option(label, id=f"b{number}"))
         self._bookmarks = bookmarks
+        if bookmarks:
+            option_list.highlighted = 0
         error = app.userdata.bookmarks.error
         empty = self.query_one("#empty", Static)
         if error is not None:

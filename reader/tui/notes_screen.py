@@ -67,6 +67,8 @@ class NotesScreen(Screen[None]):
                 label = Content.assemble(label, "\n  ", (f"“{clean_line(note.quote)}”", "italic $text-muted"))
             option_list.add_option(Option(label, id=f"n{note.id}"))
         self._notes = notes
+        if notes:
+            option_list.highlighted = 0
         error = app.userdata.notes.error
         empty = self.query_one("#empty", Static)
         if error is not None:

@@ -1,0 +1,248 @@
+"""Pilot tests of the reading loop: what the user sees and what is kept on disk."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from reader.library import bundled_library_path
+from reader.tui.article_list import ArticleList
+from reader.tui.article_screen import ArticleScreen
+from reader.tui.bookmarks_screen import BookmarksScreen
+from reader.tui.help_screen import HelpScreen
+from reader.tui.language_picker import LanguagePicker
+from reader.tui.library_screen import LibraryScreen
+from reader.tui.note_editor import NoteEditor
+from reader.tui.notes_screen import NotesScreen
+from tests.tui_helpers import make_app, screen_text, settle
+
+GPU_DE = "GPU-Trainingsdilemma und globale Perspektive der Branchenentwicklung"
+
+
+async def test_library_lists_titles_in_the_preferred_language(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert GPU_DE in text
+        assert "Jen-Hsun Huang, Zuckerberg" in text
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.sub_title == "test library · 3 articles"
+
+
+async def test_filter_then_enter_opens_the_match_in_german(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"GPU-Training")
+        assert app.screen.query_one(ArticleList).row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        text = screen_text(pilot)
+        assert GPU_DE in text
+        assert "Mit der fortschreitenden globalen Wirtschaftsintegration" in text
+        assert "¶ 1/6" in text
+
+
+async def test_filter_matches_titles_in_any_language(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"扎克伯格")  # Zuckerberg, in the Chinese title
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.row_count == 1
+        assert article_list.highlighted is not None
+        assert article_list.highlighted.key == "huang-zuckerberg-open-source"
+        await pilot.press("escape")
+        assert article_list.row_count == 3
+
+
+async def test_language_switch_keeps_the_paragraph(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        await pilot.press("J", "J", "J")
+        await settle(pilot)
+        assert screen.current_paragraph == 3
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.language == "pt"  # the next language in the page's language bar
+        assert screen.current_paragraph == 3
+        assert "¶ 4/6" in screen_text(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.language == "de"
+        assert "¶ 4/6" in screen_text(pilot)
+
+
+async def test_language_picker_shows_endonyms_and_switches(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, LanguagePicker)
+        from textual.widgets import OptionList
+
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Ελληνικά (el)" in label and "✓ 6 ¶" in label for label in labels)
+        assert any("संस्कृतम् (sa)" in label for label in labels)
+        options.highlighted = next(i for i, label in enumerate(labels) if "(el)" in label)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.language == "el"
+        assert "Ελληνικά (el)" in screen_text(pilot)
+
+
+async def test_bookmark_and_note_are_kept_and_listed(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("J", "b")
+        await settle(pilot)
+        assert "★ bookmarked" in screen_text(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press(*"Zahlen prüfen")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert "✎ Zahlen prüfen" in screen_text(pilot)
+    bookmarks = tomllib.loads((config_dir / "bookmarks.toml").read_text(encoding="utf-8"))
+    notes = tomllib.loads((config_dir / "notes.toml").read_text(encoding="utf-8"))
+    assert bookmarks["bookmark"][0]["key"] == "gpu-training-dilemma"
+    assert bookmarks["bookmark"][0]["paragraph"] == 1
+    assert notes["note"][0]["text"] == "Zahlen prüfen"
+    assert notes["note"][0]["quote"].startswith("Das Streben nach technologischen")
+
+
+async def test_note_follows_the_paragraph_into_another_language(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("J", "J", "a", *"Absatz drei", "ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        screen.switch_language("el")
+        await settle(pilot)
+        assert screen.language == "el"
+        paragraphs = screen.query("Paragraph").nodes
+        body = list(screen.query_one("#body").children)
+        third = body.index(paragraphs[2])
+        assert "Absatz drei" in str(body[third + 1].render())
+
+
+async def test_escape_in_the_note_editor_asks_before_throwing_text_away(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"draft", "escape")
+        await settle(pilot)
+        assert "Throw away this note?" in screen_text(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+    assert not (config_dir / "notes.toml").exists()
+
+
+async def test_bookmarks_screen_opens_at_the_paragraph_and_language(config_dir: Path) -> None:
+    from reader.userdata import UserData
+
+    UserData(config_dir).bookmarks.add("gpu-training-dilemma", "ru", 4, "Дилемма")
+    app = make_app(bundled_library_path(), config_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+        prompt = str(app.screen.query_one("OptionList").get_option_at_index(0).prompt)
+        assert "Дилемма" in prompt and "Русский (ru) · ¶ 5" in prompt
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert screen.language == "ru"
+        assert screen.current_paragraph == 4
+
+
+async def test_notes_screen_shows_quote_and_opens_article(config_dir: Path) -> None:
+    from reader.userdata import UserData
+
+    UserData(config_dir).notes.add("gpu-training-dilemma", "de", "Wichtig", paragraph=2, quote="Darüber hinaus")
+    app = make_app(bundled_library_path(), config_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, NotesScreen)
+        from textual.widgets import OptionList
+
+        prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "Wichtig" in prompt and "“Darüber hinaus”" in prompt and "¶ 3" in prompt
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.current_paragraph == 2
+
+
+async def test_position_and_language_are_remembered_across_runs(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("J", "J", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+    again = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
+    async with again.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert isinstance(screen, ArticleScreen)
+        assert screen.language == "pt"
+        assert screen.current_paragraph == 2
+
+
+async def test_help_lists_keys_and_files(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(pilot)
+        assert "language picker" in text and "bookmarks.toml" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_theme_choice_is_remembered(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app(bundled_library_path(), config_dir)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+    assert 'theme = "nord"' in (config_dir / "state.toml").read_text(encoding="utf-8")
+
+
+async def test_q_on_the_library_quits(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+        assert not app.is_running

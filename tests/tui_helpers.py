@@ -1,0 +1,49 @@
+"""Helpers for Pilot tests: build the app on a real library and wait for it to settle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from reader.library import Library
+from reader.tui.app import ReaderApp
+from reader.userdata import UserData
+from reader.userdata.config import Config
+
+
+def make_app(
+    library_root: Path,
+    config_dir: Path,
+    *,
+    languages: tuple[str, ...] = ("de",),
+    open_key: str | None = None,
+    config: Config | None = None,
+) -> ReaderApp:
+    """A ReaderApp on a real library directory and a real (temporary) config dir."""
+    library = Library([library_root], name="test library")
+    return ReaderApp(
+        library, UserData(config_dir), config=config, languages=languages, open_key=open_key
+    )
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until workers finished and their results were painted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(pilot: Pilot[None]) -> str:
+    """Everything the current screen shows as text (static widgets and the list)."""
+    from reader.tui.article_list import ArticleList
+
+    screen = pilot.app.screen
+    parts: list[str] = []
+    for widget in screen.query(Static):
+        parts.append(str(widget.render()))
+    for article_list in screen.query(ArticleList):
+        for y in range(article_list.size.height):
+            parts.append(article_list.render_line(y).text)
+    return "\n".join(parts)
