@@ -1,0 +1,69 @@
+"""The user's data: settings, bookmarks, notes and reading state, in the config directory.
+
+Nothing here imports Textual, so the CLI and tests can use it without the UI. Construct
+:class:`UserData` once; it reads files only when asked and creates them only on a write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from reader.userdata.bookmarks import Bookmark, Bookmarks
+from reader.userdata.clock import utc_now
+from reader.userdata.config import Config, ConfigError, load_config, write_config_template
+from reader.userdata.notes import Note, Notes
+from reader.userdata.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
+from reader.userdata.state import ReadingState
+from reader.userdata.store import TomlStore, UserDataError
+
+__all__ = [
+    "APP_NAME",
+    "Bookmark",
+    "Bookmarks",
+    "Config",
+    "ConfigError",
+    "Note",
+    "Notes",
+    "ReadingState",
+    "TomlStore",
+    "UserData",
+    "UserDataError",
+    "load_config",
+    "resolve_cache_dir",
+    "resolve_config_dir",
+    "utc_now",
+    "write_config_template",
+]
+
+
+class UserData:
+    """The app-written files in one config directory, ready to use.
+
+    Args:
+        config_dir: The config directory (see :func:`resolve_config_dir`).
+        clock: Gives the times stamped on bookmarks, notes and positions.
+
+    Attributes:
+        config_dir: The config directory.
+        bookmarks: ``bookmarks.toml``.
+        notes: ``notes.toml``.
+        state: ``state.toml``.
+    """
+
+    def __init__(self, config_dir: Path, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config_dir = Path(config_dir).expanduser()
+        self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)
+        self.notes = Notes(self.config_dir / "notes.toml", clock)
+        self.state = ReadingState(self.config_dir / "state.toml", clock)
+
+    def problems(self) -> list[UserDataError]:
+        """Re-read the app-written files and say which cannot be used.
+
+        Returns:
+            One error per file that cannot be read or does not parse (those files are
+            read-only until fixed or moved aside); empty if all is well.
+        """
+        found = (part.check() for part in (self.bookmarks, self.notes, self.state))
+        return [error for error in found if error is not None]

@@ -1,0 +1,359 @@
+"""Bookmarks, notes and reading state as a user keeps them: the file on disk and what reads back."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.userdata import Bookmark, Bookmarks, Note, Notes, ReadingState, UserData, UserDataError
+
+FIXED = datetime(2026, 11, 25, 3, 40, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED
+
+
+def ticking_clock() -> Callable[[], datetime]:
+    """A clock that moves one minute on each call, starting at FIXED."""
+    calls = iter(range(10**6))
+    return lambda: FIXED + timedelta(minutes=next(calls))
+
+
+def on_disk(path: Path) -> dict[str, Any]:
+    """What another program would read from the file."""
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+# Any Unicode a user or an article could bring, control characters, emoji and bidi marks
+# included; lone surrogates cannot be encoded in UTF-8, so no file could hold them.
+unicode_text = st.text(st.characters(exclude_categories=["Cs"]))
+hard_text = st.one_of(
+    unicode_text,
+    st.text(
+        st.sampled_from(list("\x00\x1b\x7f\x85\u202e\u200f\u05d0\u0627👩‍👧\n\r\t\"'\\#=[]{}."))
+    ),
+)
+paragraphs = st.integers(min_value=0, max_value=2**63 - 1)
+MANY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- bookmarks -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bookmarks(config_dir: Path) -> Bookmarks:
+    return Bookmarks(config_dir / "bookmarks.toml", clock=fixed_clock)
+
+
+def test_bookmarks_are_stored_as_blocks_in_file_order(bookmarks: Bookmarks) -> None:
+    first = bookmarks.add("essays/walk.md", "fi", 3, "Kävely")
+    bookmarks.add("news/rain.md", "de", 0, "Regen")
+    bookmarks.add("essays/walk.md", "en", 7, "The walk")
+    assert first == Bookmark("essays/walk.md", "fi", 3, "Kävely", "2026-11-25T03:40:00Z")
+    text = bookmarks.path.read_text("utf-8")
+    assert text.startswith("version = 1\n")
+    assert text.count("[[bookmark]]\n") == 3
+    assert [(b.key, b.paragraph) for b in bookmarks.all()] == [
+        ("essays/walk.md", 3),
+        ("news/rain.md", 0),
+        ("essays/walk.md", 7),
+    ]
+    assert [b.paragraph for b in bookmarks.for_article("essays/walk.md")] == [3, 7]
+    assert bookmarks.keys() == {"essays/walk.md", "news/rain.md"}
+
+
+def test_adding_the_same_paragraph_twice_keeps_one_bookmark(bookmarks: Bookmarks) -> None:
+    first = bookmarks.add("a.md", "fi", 3, "A")
+    again = Bookmarks(bookmarks.path, clock=lambda: FIXED + timedelta(days=1)).add(
+        "a.md", "de", 3, "A (de)"
+    )
+    assert again == first
+    assert len(on_disk(bookmarks.path)["bookmark"]) == 1
+
+
+def test_toggle_adds_then_removes_whatever_the_language(bookmarks: Bookmarks) -> None:
+    assert bookmarks.toggle("a.md", "fi", 2, "A") is True
+    assert [b.language for b in bookmarks.for_article("a.md")] == ["fi"]
+    assert bookmarks.toggle("a.md", "de", 2, "A") is False
+    assert bookmarks.all() == []
+    assert "bookmark" not in on_disk(bookmarks.path)
+
+
+def test_remove_one_paragraph_or_a_whole_article(bookmarks: Bookmarks) -> None:
+    for paragraph in (1, 2, 3):
+        bookmarks.add("a.md", "en", paragraph, "A")
+    bookmarks.add("b.md", "en", 1, "B")
+    assert bookmarks.remove("a.md", 2) == 1
+    assert bookmarks.remove("a.md", 2) == 0
+    assert [b.paragraph for b in bookmarks.for_article("a.md")] == [1, 3]
+    assert bookmarks.remove("a.md") == 2
+    assert [b.key for b in bookmarks.all()] == ["b.md"]
+
+
+def test_malformed_bookmarks_are_skipped_but_never_dropped(config_dir: Path) -> None:
+    config_dir.mkdir()
+    path = config_dir / "bookmarks.toml"
+    path.write_text(
+        "version = 1\n"
+        '[[bookmark]]\nkey = "a.md"\nlanguage = "en"\n'  # no paragraph
+        '[[bookmark]]\nkey = "b.md"\nlanguage = "en"\nparagraph = -1\n'
+        '[[bookmark]]\nkey = "c.md"\nlanguage = "en"\nparagraph = 2\n',  # title, created optional
+        "utf-8",
+    )
+    bookmarks = Bookmarks(path, clock=fixed_clock)
+    assert bookmarks.all() == [Bookmark("c.md", "en", 2, "", "")]
+    bookmarks.add("d.md", "en", 0, "D")
+    bookmarks.remove("c.md")
+    bookmarks.toggle("a.md", "en", 5, "A")
+    assert [entry.get("key") for entry in on_disk(path)["bookmark"]] == [
+        "a.md",
+        "b.md",
+        "d.md",
+        "a.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (("a.md", "en", -1, "A"), ValueError),
+        (("a.md", "en", 2**63, "A"), ValueError),
+        (("a.md", "en", True, "A"), TypeError),
+        (("a.md", "en", 1, None), TypeError),
+        (("a\ud800.md", "en", 1, "A"), ValueError),
+    ],
+)
+def test_values_that_could_not_be_read_back_are_refused(
+    bookmarks: Bookmarks, arguments: tuple[object, ...], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        bookmarks.add(*arguments)  # type: ignore[arg-type]
+    assert not bookmarks.path.exists()
+
+
+@MANY
+@given(
+    entries=st.lists(st.tuples(hard_text, hard_text, paragraphs, hard_text), max_size=4),
+)
+def test_any_unicode_bookmark_round_trips(entries: list[tuple[str, str, int, str]]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "bookmarks.toml"
+        expected: dict[tuple[str, int], Bookmark] = {}
+        for key, language, paragraph, title in entries:
+            made = Bookmarks(path, clock=fixed_clock).add(key, language, paragraph, title)
+            expected.setdefault((key, paragraph), made)
+        if not entries:
+            return
+        assert Bookmarks(path).all() == list(expected.values())
+        assert [
+            (e["key"], e["language"], e["paragraph"], e["title"]) for e in on_disk(path)["bookmark"]
+        ] == [(b.key, b.language, b.paragraph, b.title) for b in expected.values()]
+
+
+# --- notes -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def notes(config_dir: Path) -> Notes:
+    return Notes(config_dir / "notes.toml", clock=ticking_clock())
+
+
+def test_a_note_on_a_paragraph_and_one_on_the_article(notes: Notes) -> None:
+    on_paragraph = notes.add("a.md", "fi", "Hyvä kohta", paragraph=4, quote="Lause.")
+    on_article = notes.add("a.md", "fi", "Koko juttu")
+    assert on_paragraph == Note(
+        on_paragraph.id,
+        "a.md",
+        4,
+        "fi",
+        "Lause.",
+        "Hyvä kohta",
+        "2026-11-25T03:40:00Z",
+        "2026-11-25T03:40:00Z",
+    )
+    assert on_article.paragraph is None
+    assert len(on_paragraph.id) == 12 and int(on_paragraph.id, 16) >= 0
+    assert on_article.id != on_paragraph.id
+    stored = on_disk(notes.path)["note"]
+    assert stored[0]["paragraph"] == 4
+    assert "paragraph" not in stored[1]
+    assert notes.path.read_text("utf-8").count("[[note]]\n") == 2
+    assert notes.for_article("a.md") == [on_paragraph, on_article]
+    assert notes.keys() == {"a.md"}
+    assert notes.get(on_article.id) == on_article
+
+
+def test_quotes_are_cut_to_200_characters(notes: Notes) -> None:
+    note = notes.add("a.md", "en", "long", 0, quote="ä" * 500)
+    assert note.quote == "ä" * 200
+    assert on_disk(notes.path)["note"][0]["quote"] == "ä" * 200
+
+
+def test_updating_a_note_changes_its_text_and_time_only(notes: Notes) -> None:
+    note = notes.add("a.md", "en", "draft", 1, "q")
+    other = notes.add("b.md", "en", "other")
+    updated = notes.update(note.id, "final")
+    assert updated.text == "final"
+    assert updated.created == note.created
+    assert updated.updated > note.updated
+    assert notes.all() == [updated, other]
+    assert notes.update(note.id, "final") == updated  # same text: nothing to do
+
+
+def test_updating_or_deleting_a_missing_note(notes: Notes) -> None:
+    notes.add("a.md", "en", "kept")
+    before = notes.path.read_bytes()
+    with pytest.raises(KeyError):
+        notes.update("000000000000", "x")
+    assert notes.delete("000000000000") is False
+    assert notes.path.read_bytes() == before
+
+
+def test_deleting_notes(notes: Notes) -> None:
+    first = notes.add("a.md", "en", "one")
+    second = notes.add("a.md", "en", "two")
+    assert notes.delete(first.id) is True
+    assert notes.all() == [second]
+    assert notes.delete(second.id) is True
+    assert on_disk(notes.path) == {"version": 1}
+
+
+def test_malformed_notes_are_skipped_but_kept(config_dir: Path) -> None:
+    config_dir.mkdir()
+    path = config_dir / "notes.toml"
+    path.write_text(
+        'version = 1\n[[note]]\nkey = "a.md"\ntext = "no id"\n'
+        '[[note]]\nid = "x1"\nkey = "a.md"\ntext = "fine"\nmood = "happy"\n',
+        "utf-8",
+    )
+    notes = Notes(path, clock=fixed_clock)
+    assert [n.id for n in notes.all()] == ["x1"]
+    notes.update("x1", "still fine")
+    notes.add("b.md", "en", "new")
+    stored = on_disk(path)["note"]
+    assert stored[0] == {"key": "a.md", "text": "no id"}
+    assert stored[1]["mood"] == "happy"
+    assert stored[1]["text"] == "still fine"
+
+
+@MANY
+@given(
+    key=hard_text,
+    language=hard_text,
+    text=hard_text,
+    quote=hard_text,
+    paragraph=st.none() | paragraphs,
+)
+def test_any_unicode_note_round_trips(
+    key: str, language: str, text: str, quote: str, paragraph: int | None
+) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "notes.toml"
+        made = Notes(path, clock=fixed_clock).add(key, language, text, paragraph, quote)
+        assert made.quote == quote[:200]
+        assert Notes(path).all() == [made]
+        (stored,) = on_disk(path)["note"]
+        assert (stored["key"], stored["text"], stored["quote"]) == (key, text, quote[:200])
+        assert stored.get("paragraph") == paragraph
+
+
+# --- reading state ---------------------------------------------------------------------
+
+
+def test_positions_from_two_instances_are_both_kept(config_dir: Path) -> None:
+    path = config_dir / "state.toml"
+    first, second = ReadingState(path, fixed_clock), ReadingState(path, fixed_clock)
+    first.set_position("a.md", "fi", 4)
+    second.set_position("b.md", "de", 9)
+    assert ReadingState(path).position("a.md") == ("fi", 4)
+    assert ReadingState(path).position("b.md") == ("de", 9)
+    assert ReadingState(path).last_opened() == "b.md"
+    assert on_disk(path)["articles"] == {
+        "a.md": {"language": "fi", "paragraph": 4, "updated": "2026-11-25T03:40:00Z"},
+        "b.md": {"language": "de", "paragraph": 9, "updated": "2026-11-25T03:40:00Z"},
+    }
+
+
+def test_ui_choices_round_trip(config_dir: Path) -> None:
+    state = ReadingState(config_dir / "state.toml", fixed_clock)
+    assert state.ui("theme") is None
+    assert state.ui("theme", "textual-dark") == "textual-dark"
+    state.set_ui("theme", "nord")
+    assert ReadingState(config_dir / "state.toml").ui("theme") == "nord"
+    assert on_disk(config_dir / "state.toml")["ui"] == {"theme": "nord"}
+    state.set_ui("theme", None)
+    assert state.ui("theme", "default") == "default"
+
+
+def test_setting_the_same_position_again_does_not_touch_the_disk(config_dir: Path) -> None:
+    state = ReadingState(config_dir / "state.toml", ticking_clock())
+    state.set_position("a.md", "fi", 4)
+    before = os.stat(state.path)
+    state.set_position("a.md", "fi", 4)
+    assert os.stat(state.path).st_ino == before.st_ino
+    state.set_position("a.md", "en", 4)
+    assert state.position("a.md") == ("en", 4)
+    assert on_disk(state.path)["articles"]["a.md"]["updated"] == "2026-11-25T03:41:00Z"
+
+
+def test_last_opened_and_forget(config_dir: Path) -> None:
+    state = ReadingState(config_dir / "state.toml", fixed_clock)
+    state.set_last_opened("x.md")
+    assert state.last_opened() == "x.md"
+    state.set_position("y.md", "en", 1)
+    state.forget("y.md")
+    assert state.position("y.md") is None
+    assert state.last_opened() is None
+
+
+def test_a_broken_state_file_reads_as_defaults_and_refuses_writes(config_dir: Path) -> None:
+    config_dir.mkdir()
+    content = b'version = 1\narticles = "everything"\n[ui]\ntheme = "nord"\n'
+    (config_dir / "state.toml").write_bytes(content)
+    state = ReadingState(config_dir / "state.toml", fixed_clock)
+    assert state.position("a.md") is None
+    assert state.ui("theme") is None
+    assert state.error is not None
+    assert "'articles' should be a table" in str(state.error)
+    with pytest.raises(UserDataError):
+        state.set_position("a.md", "en", 1)
+    assert (config_dir / "state.toml").read_bytes() == content
+
+
+@MANY
+@given(key=hard_text, language=hard_text, paragraph=paragraphs, theme=hard_text)
+def test_any_unicode_state_round_trips(key: str, language: str, paragraph: int, theme: str) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "state.toml"
+        ReadingState(path, fixed_clock).set_position(key, language, paragraph)
+        ReadingState(path, fixed_clock).set_ui("theme", theme)
+        state = ReadingState(path)
+        assert state.position(key) == (language, paragraph)
+        assert state.last_opened() == key
+        assert state.ui("theme") == theme
+        assert on_disk(path)["articles"][key]["language"] == language
+
+
+# --- all together ----------------------------------------------------------------------
+
+
+def test_problems_names_every_broken_file(config_dir: Path) -> None:
+    data = UserData(config_dir, clock=fixed_clock)
+    data.notes.add("a.md", "en", "fine")
+    (config_dir / "bookmarks.toml").write_bytes(b"[[bookmark]\n")
+    (config_dir / "state.toml").write_bytes(b"ui = 3\n")
+    problems = data.problems()
+    assert [p.path.name for p in problems] == ["bookmarks.toml", "state.toml"]
+    assert problems[0].line == 1
+    assert data.bookmarks.all() == []
+    assert [n.text for n in data.notes.all()] == ["fine"]
