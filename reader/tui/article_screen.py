@@ -1,4 +1,5 @@
-"""The Article screen: one variant, formatted, with its language bar, marks and progress.
+"""The Article screen: one variant (or two side by side), formatted, with its language
+bar, marks, find and progress.
 
 The *current paragraph* is the topmost paragraph in view; it is marked in the margin and
 is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
@@ -7,30 +8,40 @@ is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 
 from reader.languages import describe, endonym
-from reader.library import Article, Document
+from reader.library import Article, Block, Document
 from reader.sanitize import clean, clean_line
 from reader.tui.base import reader_app
 from reader.tui.blocks import block_content, quote_of
 from reader.userdata import UserDataError
 
+#: Below this width the side-by-side view interleaves (paragraph in A, then in B).
+SIDE_BY_SIDE_MIN_WIDTH = 100
+
 
 class Paragraph(Static):
     """One block of the body; ``index`` is its paragraph number (from 0)."""
 
-    def __init__(self, content: Content, index: int, kind: str) -> None:
-        super().__init__(content, classes=f"block kind-{kind}", markup=False)
+    def __init__(self, block: Block | None, index: int, width: int, *, side: str = "") -> None:
+        kind = block.kind if block is not None else "missing"
+        classes = f"block kind-{kind} {side}".strip()
+        content = block_content(block, width) if block is not None else Content("")
+        super().__init__(content, classes=classes, markup=False)
+        self.block = block
         self.index = index
+        self.base_content = content
 
 
 class NoteMark(Static):
@@ -39,17 +50,28 @@ class NoteMark(Static):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A variant read by the loader worker."""
+    """Variants read by the loader worker."""
 
     token: int
     language: str
     document: Document | None
     error: str | None
     paragraph: int
+    right_language: str | None = None
+    right_document: Document | None = None
+
+
+@dataclass
+class FindState:
+    """Matches of the find bar: (paragraph, side, start, end), and the current one."""
+
+    query: str = ""
+    matches: list[tuple[int, str, int, int]] = field(default_factory=list)
+    current: int = 0
 
 
 class ArticleScreen(Screen[None]):
-    """Read one article in one language at a time."""
+    """Read one article, in one language or two side by side."""
 
     CSS_PATH = "article_screen.tcss"
 
@@ -66,8 +88,15 @@ class ArticleScreen(Screen[None]):
         Binding("l", "pick_language", "Language", id="article.language"),
         Binding("left_square_bracket", "cycle_language(-1)", "Prev lang", id="article.prev_lang"),
         Binding("right_square_bracket", "cycle_language(1)", "Next lang", id="article.next_lang"),
+        Binding("left_curly_bracket", "cycle_right(-1)", "Right ◂", show=False, id="article.right_prev"),
+        Binding("right_curly_bracket", "cycle_right(1)", "Right ▸", show=False, id="article.right_next"),
+        Binding("L", "pick_right_language", "Right language", show=False, id="article.right_language"),
+        Binding("p", "toggle_parallel", "Side by side", id="article.parallel"),
         Binding("b", "toggle_bookmark", "Bookmark", id="article.bookmark"),
         Binding("a", "annotate", "Note", id="article.note"),
+        Binding("slash", "find", "Find", id="article.find"),
+        Binding("n", "find_next(1)", "Next match", show=False, id="article.find_next"),
+        Binding("N", "find_next(-1)", "Previous match", show=False, id="article.find_previous"),
     ]
 
     def __init__(self, key: str, language: str | None = None, paragraph: int | None = None):
@@ -77,10 +106,18 @@ class ArticleScreen(Screen[None]):
         self.requested_paragraph = paragraph
         self.language: str | None = None
         self.document: Document | None = None
+        self.parallel = False
+        self.right_language: str | None = None
+        self.right_document: Document | None = None
         self.current_paragraph = 0
+        self.find = FindState()
         self._token = 0
+        self._error: str | None = None
         self._paragraphs: list[Paragraph] = []
+        self._right_paragraphs: list[Paragraph] = []
+        self._anchors: list[Widget] = []
         self._tops: list[int] = []
+        self._interleaved = False
 
     # -- layout -------------------------------------------------------------------------
 
@@ -89,6 +126,7 @@ class ArticleScreen(Screen[None]):
         yield Static("", id="article-meta", markup=False)
         yield Static("", id="language-bar", markup=False)
         yield VerticalScroll(id="body")
+        yield Input(placeholder="find in article · enter next · escape close", id="find")
         yield Static("", id="article-status", markup=False)
         yield Footer()
 
@@ -100,9 +138,14 @@ class ArticleScreen(Screen[None]):
             raise LookupError(self.key)
         return article
 
+    @property
+    def body(self) -> VerticalScroll:
+        """The scrolling body."""
+        return self.query_one("#body", VerticalScroll)
+
     def on_mount(self) -> None:
         app = reader_app(self)
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         body.can_focus = True
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
@@ -121,47 +164,66 @@ class ArticleScreen(Screen[None]):
 
     # -- loading ------------------------------------------------------------------------
 
-    def load_variant(self, language: str, paragraph: int) -> None:
-        """Read the variant in ``language`` in a worker and show it at ``paragraph``."""
+    def load_variant(self, language: str, paragraph: int, right: str | None = None) -> None:
+        """Read the variant in ``language`` (and ``right`` when side by side) in a worker
+        and show it at ``paragraph``. A newer request makes an older one's result stale."""
         self._token += 1
-        self._load(self._token, language, paragraph)
+        self._load(self._token, language, paragraph, right if self.parallel else None)
 
     @work(thread=True, exclusive=True, group="article-load")
-    def _load(self, token: int, language: str, paragraph: int) -> None:
-        # A newer request makes this one stale; its result is dropped in _show.
+    def _load(self, token: int, language: str, paragraph: int, right: str | None) -> None:
         app = reader_app(self)
-        variant = self.article.variants[language]
-        document: Document | None = None
+        article = self.article
+        documents: list[Document | None] = []
         error: str | None = None
-        try:
-            document = app.library.load(variant)
-        except (OSError, ValueError, RecursionError) as failure:
-            error = f"Could not read {variant.relpath}: {failure}"
-        for tag in {*self.article.variants, *self.article.advertised}:
+        for tag in (language, right):
+            if tag is None:
+                documents.append(None)
+                continue
+            variant = article.variants[tag]
+            try:
+                documents.append(app.library.load(variant))
+            except (OSError, ValueError, RecursionError) as failure:
+                documents.append(None)
+                error = f"Could not read {variant.relpath}: {failure}"
+        for tag in {*article.variants, *article.advertised}:
             endonym(tag)  # warm the name cache off the UI thread
-        app.call_from_thread(self._show, Loaded(token, language, document, error, paragraph))
+        loaded = Loaded(token, language, documents[0], error, paragraph, right, documents[1])
+        app.call_from_thread(self._show, loaded)
 
     def _show(self, loaded: Loaded) -> None:
         if loaded.token != self._token or not self.is_mounted:
             return
         self.language = loaded.language
         self.document = loaded.document
-        body = self.query_one("#body", VerticalScroll)
+        self.right_language = loaded.right_language
+        self.right_document = loaded.right_document
+        self._error = loaded.error
+        self._render_body(loaded.paragraph)
+
+    def _render_body(self, paragraph: int) -> None:
+        body = self.body
         body.remove_children()
-        self._paragraphs = []
-        widgets: list[Static] = []
-        document = loaded.document
+        self._paragraphs, self._right_paragraphs, self._anchors = [], [], []
+        widgets: list[Widget] = []
+        document = self.document
+        width = reader_app(self).config.reading_width
         if document is None:
-            widgets.append(Static(clean(loaded.error or ""), classes="error", markup=False))
+            widgets.append(Static(clean(self._error or ""), classes="error", markup=False))
         else:
-            width = reader_app(self).config.reading_width
             for notice in document.notices:
                 widgets.append(Static(f"⚠ {clean(notice)}", classes="notice", markup=False))
-            for index, block in enumerate(document.blocks):
-                paragraph = Paragraph(block_content(block, width), index, block.kind)
-                paragraph.styles.max_width = width
-                self._paragraphs.append(paragraph)
-                widgets.append(paragraph)
+            right = self.right_document if self.parallel else None
+            if right is None:
+                self._interleaved = False
+                for index, block in enumerate(document.blocks):
+                    paragraph_widget = Paragraph(block, index, width)
+                    paragraph_widget.styles.max_width = width
+                    self._paragraphs.append(paragraph_widget)
+                    widgets.append(paragraph_widget)
+                self._anchors = list(self._paragraphs)
+            else:
+                widgets.extend(self._side_by_side(document, right))
             if document.next_title:
                 widgets.append(
                     Static(
@@ -174,19 +236,57 @@ class ArticleScreen(Screen[None]):
         body.mount_all(widgets)
         self._refresh_header()
         self._refresh_marks()
-        target = min(loaded.paragraph, max(0, len(self._paragraphs) - 1))
+        if self.find.query:
+            self._run_find(self.find.query, jump=False)
+        target = min(paragraph, max(0, len(self._paragraphs) - 1))
         self.call_after_refresh(self._go_to_paragraph, target)
+
+    def _side_by_side(self, left: Document, right: Document) -> list[Widget]:
+        """Rows of paragraph *i* beside paragraph *i*; interleaved when narrow."""
+        width = reader_app(self).config.reading_width
+        self._interleaved = self.size.width < SIDE_BY_SIDE_MIN_WIDTH
+        widgets: list[Widget] = []
+        left_count, right_count = len(left.blocks), len(right.blocks)
+        if left_count != right_count:
+            message = (
+                f"⚠ {endonym(self.language or '')} has {left_count} paragraphs, "
+                f"{endonym(self.right_language or '')} {right_count}: rows are paired by number."
+            )
+            widgets.append(Static(message, classes="notice", markup=False))
+        for index in range(max(left_count, right_count)):
+            left_block = left.blocks[index] if index < left_count else None
+            right_block = right.blocks[index] if index < right_count else None
+            left_widget = Paragraph(left_block, index, width, side="left")
+            right_widget = Paragraph(right_block, index, width, side="right")
+            self._paragraphs.append(left_widget)
+            self._right_paragraphs.append(right_widget)
+            if self._interleaved:
+                left_widget.styles.max_width = width
+                right_widget.styles.max_width = width
+                right_widget.add_class("interleaved")
+                widgets.extend([left_widget, right_widget])
+                self._anchors.append(left_widget)
+            else:
+                row = Horizontal(left_widget, right_widget, classes="pair")
+                widgets.append(row)
+                self._anchors.append(row)
+        return widgets
+
+    def on_resize(self, event: Resize) -> None:
+        if self.parallel and self.right_document is not None:
+            narrow = event.size.width < SIDE_BY_SIDE_MIN_WIDTH
+            if narrow != self._interleaved:
+                self._render_body(self.current_paragraph)
 
     def _go_to_paragraph(self, index: int) -> None:
         self._measure()
-        body = self.query_one("#body", VerticalScroll)
         if 0 <= index < len(self._tops):
-            body.scroll_to(y=self._tops[index], animate=False, immediate=True)
-        self.current_paragraph = index
+            self.body.scroll_to(y=self._tops[index], animate=False, immediate=True)
+        self.current_paragraph = max(0, index)
         self._refresh_status()
 
     def _measure(self) -> None:
-        self._tops = [paragraph.virtual_region.y for paragraph in self._paragraphs]
+        self._tops = [anchor.virtual_region.y for anchor in self._anchors]
 
     # -- header, marks and status -------------------------------------------------------
 
@@ -194,19 +294,23 @@ class ArticleScreen(Screen[None]):
         document = self.document
         language = self.language or ""
         title = document.title if document else self.article.key
+        if self.parallel and self.right_document is not None:
+            title = f"{title}  ⇄  {self.right_document.title}"
         self.query_one("#article-title", Static).update(clean_line(title))
         meta = [describe(language)]
+        if self.parallel and self.right_language:
+            meta = [f"{describe(language)} ⇄ {describe(self.right_language)}"]
         if document and document.date:
             meta.insert(0, clean_line(document.date))
         variant = self.article.variants.get(language)
-        if variant is not None:
+        if variant is not None and not self.parallel:
             meta.append(variant.relpath)
         self.query_one("#article-meta", Static).update(" · ".join(clean_line(m) for m in meta))
         self.query_one("#language-bar", Static).update(self._language_bar())
 
     def _language_bar(self) -> Content:
         article = self.article
-        order = list(article.advertised) or []
+        order = list(article.advertised)
         order += [tag for tag in reader_app(self).languages_for(article) if tag not in order]
         parts: list[Content | str | tuple[str, str]] = []
         for tag in order:
@@ -215,6 +319,8 @@ class ArticleScreen(Screen[None]):
             name = endonym(tag)
             if tag == self.language:
                 parts.append((f" {name} ", "bold reverse $text-primary"))
+            elif self.parallel and tag == self.right_language:
+                parts.append((f" {name} ", "bold reverse $text-secondary"))
             elif tag in article.variants:
                 parts.append((name, "$text"))
             else:
@@ -225,60 +331,73 @@ class ArticleScreen(Screen[None]):
         app = reader_app(self)
         bookmarked = {b.paragraph for b in app.userdata.bookmarks.for_article(self.key)}
         notes = app.userdata.notes.for_article(self.key)
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         for mark in list(body.query(NoteMark)):
             mark.remove()
         by_paragraph: dict[int, list[str]] = {}
         for note in notes:
             if note.paragraph is not None:
                 by_paragraph.setdefault(note.paragraph, []).append(note.text)
-        last = len(self._paragraphs) - 1
         for paragraph in self._paragraphs:
             paragraph.set_class(paragraph.index in bookmarked, "bookmarked")
             paragraph.set_class(paragraph.index in by_paragraph, "noted")
+        last = len(self._anchors) - 1
         for index, texts in sorted(by_paragraph.items()):
-            target = self._paragraphs[min(index, last)] if last >= 0 else None
-            if target is None:
-                continue
-            for text in texts:
+            if last < 0:
+                break
+            anchor = self._anchors[min(index, last)]
+            if self._interleaved and min(index, last) < len(self._right_paragraphs):
+                anchor = self._right_paragraphs[min(index, last)]
+            for text in reversed(texts):
                 mark = NoteMark(
                     Content.assemble(("✎ ", "$warning"), clean(text)),
                     classes="note",
                     markup=False,
                 )
-                mark.styles.max_width = app.config.reading_width
-                body.mount(mark, after=target)
+                if not self.parallel:
+                    mark.styles.max_width = app.config.reading_width
+                body.mount(mark, after=anchor)
         self.call_after_refresh(self._measure)
         self._refresh_status()
 
     def _refresh_status(self) -> None:
         total = len(self._paragraphs)
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         percent = 100 if body.max_scroll_y == 0 else round(100 * body.scroll_y / body.max_scroll_y)
         current = self.current_paragraph
-        marks = ""
+        parts = [f"¶ {current + 1}/{total} · {min(100, percent)}%"] if total else []
         app = reader_app(self)
         if any(b.paragraph == current for b in app.userdata.bookmarks.for_article(self.key)):
-            marks += " · ★ bookmarked"
+            parts.append("★ bookmarked")
         count = sum(1 for n in app.userdata.notes.for_article(self.key) if n.paragraph == current)
         if count:
-            marks += f" · ✎ {count} note{'s' if count > 1 else ''}"
-        text = f"¶ {current + 1}/{total} · {min(100, percent)}%{marks}" if total else ""
-        self.query_one("#article-status", Static).update(text)
+            parts.append(f"✎ {count} note{'s' if count > 1 else ''}")
+        if self.parallel and self.right_language:
+            parts.append(f"side by side: {self.language} | {self.right_language}")
+        if self.find.query:
+            found = len(self.find.matches)
+            parts.append(
+                f"find “{clean_line(self.find.query)}”: "
+                + (f"{self.find.current + 1}/{found}" if found else "no match")
+            )
+        self.query_one("#article-status", Static).update(" · ".join(parts))
         for paragraph in self._paragraphs:
             paragraph.set_class(paragraph.index == current, "current")
 
     def _scrolled(self, scroll_y: float) -> None:
-        if not self._tops or len(self._tops) != len(self._paragraphs):
+        if len(self._tops) != len(self._anchors):
             self._measure()
         index = max(0, bisect_right(self._tops, int(scroll_y)) - 1)
         # Always refresh: the percentage changes even within one paragraph.
         self.current_paragraph = min(index, max(0, len(self._paragraphs) - 1))
         self._refresh_status()
 
-    # -- actions ------------------------------------------------------------------------
+    # -- moving -------------------------------------------------------------------------
 
     def action_back(self) -> None:
+        if self.query_one("#find", Input).has_focus or self.find.query:
+            self._close_find()
+            return
         self.dismiss()
 
     def on_unmount(self) -> None:
@@ -295,16 +414,16 @@ class ArticleScreen(Screen[None]):
             pass  # the state file is a convenience; a broken one was reported at start
 
     def action_scroll_lines(self, lines: int) -> None:
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)
 
     def action_page(self, pages: int) -> None:
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         step = max(1, body.scrollable_content_region.height - 2)
         body.scroll_to(y=body.scroll_y + pages * step, animate=False, immediate=True)
 
     def action_top(self) -> None:
-        self.query_one("#body", VerticalScroll).scroll_to(y=0, animate=False, immediate=True)
+        self.body.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
         self._go_to_paragraph(len(self._paragraphs) - 1)
@@ -313,49 +432,106 @@ class ArticleScreen(Screen[None]):
         target = max(0, min(len(self._paragraphs) - 1, self.current_paragraph + step))
         self._go_to_paragraph(target)
 
-    def action_cycle_language(self, step: int) -> None:
-        languages = self._language_order()
-        if len(languages) < 2 or self.language is None:
-            self.notify("This article has only one language.")
-            return
-        position = languages.index(self.language) if self.language in languages else 0
-        self.switch_language(languages[(position + step) % len(languages)])
+    # -- languages ----------------------------------------------------------------------
 
     def _language_order(self) -> list[str]:
         article = self.article
         order = [tag for tag in article.advertised if tag in article.variants]
         return order + [tag for tag in sorted(article.variants) if tag not in order]
 
+    def _cycle(self, start: str | None, step: int, skip: str | None) -> str | None:
+        languages = [tag for tag in self._language_order() if tag != skip]
+        if not languages:
+            return None
+        position = languages.index(start) if start in languages else -1 if step > 0 else 0
+        return languages[(position + step) % len(languages)]
+
+    def action_cycle_language(self, step: int) -> None:
+        skip = self.right_language if self.parallel else None
+        target = self._cycle(self.language, step, skip)
+        if target is None or target == self.language:
+            self.notify("This article has no other language.")
+            return
+        self.switch_language(target)
+
+    def action_cycle_right(self, step: int) -> None:
+        if not self.parallel:
+            self.notify("Press p for the side-by-side view first.")
+            return
+        target = self._cycle(self.right_language, step, self.language)
+        if target is not None and target != self.right_language:
+            self.load_variant(self.language or "", self.current_paragraph, target)
+
     def switch_language(self, language: str) -> None:
         """Show another variant at the same paragraph (mapped if the counts differ)."""
         if language == self.language or language not in self.article.variants:
             return
         paragraph = self.current_paragraph
-        old_total = len(self._paragraphs)
+        old_total = len(self.document.blocks) if self.document else 0
         new_total = self.article.variants[language].paragraphs
-        if old_total and new_total and old_total != new_total:
+        if old_total and new_total and old_total != new_total and not self.parallel:
             paragraph = round(paragraph * (new_total - 1) / max(1, old_total - 1))
             self.notify(
                 f"{endonym(language)} has {new_total} paragraphs, not {old_total}: "
                 "the position is mapped proportionally."
             )
-        self.load_variant(language, paragraph)
+        right = self.right_language
+        if self.parallel and right == language:
+            right = self.language  # swap sides
+        self.load_variant(language, paragraph, right)
         try:
             reader_app(self).userdata.state.set_position(self.key, language, paragraph)
         except (UserDataError, OSError):
             pass
 
+    def _default_right_language(self) -> str | None:
+        app = reader_app(self)
+        for tag in [*app.preferred_languages, "en", *self._language_order()]:
+            if tag != self.language and tag in self.article.variants:
+                return tag
+        return None
+
+    def action_toggle_parallel(self) -> None:
+        if self.language is None:
+            return
+        if self.parallel:
+            self.parallel = False
+            self.right_document = None
+            self._render_body(self.current_paragraph)
+            return
+        right = self.right_language or self._default_right_language()
+        if right is None:
+            self.notify("This article has only one language.")
+            return
+        self.parallel = True
+        self.load_variant(self.language, self.current_paragraph, right)
+
     def action_pick_language(self) -> None:
+        self._pick(right=False)
+
+    def action_pick_right_language(self) -> None:
+        if not self.parallel:
+            self.action_toggle_parallel()
+        self._pick(right=True)
+
+    def _pick(self, *, right: bool) -> None:
         from reader.tui.language_picker import LanguagePicker
 
         def chosen(language: str | None) -> None:
-            if language:
+            if not language:
+                return
+            if right:
+                self.load_variant(self.language or "", self.current_paragraph, language)
+            else:
                 self.switch_language(language)
 
+        current = self.right_language if right else self.language
         self.app.push_screen(
-            LanguagePicker(self.article, self.language, reader_app(self).languages_for(self.article)),
+            LanguagePicker(self.article, current, reader_app(self).languages_for(self.article)),
             chosen,
         )
+
+    # -- bookmarks and notes ------------------------------------------------------------
 
     def action_toggle_bookmark(self) -> None:
         if self.language is None:
@@ -374,13 +550,12 @@ class ArticleScreen(Screen[None]):
         self._refresh_marks()
 
     def action_annotate(self) -> None:
-        if self.language is None or not self._paragraphs:
+        if self.language is None or not self._paragraphs or self.document is None:
             return
         from reader.tui.note_editor import NoteEditor
 
-        index = self.current_paragraph
-        block = self.document.blocks[index] if self.document else None
-        quote = quote_of(block) if block else ""
+        index = min(self.current_paragraph, len(self.document.blocks) - 1)
+        quote = quote_of(self.document.blocks[index]) if index >= 0 else ""
         language = self.language
 
         def saved(text: str | None) -> None:
@@ -397,3 +572,74 @@ class ArticleScreen(Screen[None]):
             self._refresh_marks()
 
         self.app.push_screen(NoteEditor(quote=clean(quote), paragraph=index), saved)
+
+    # -- find in article ----------------------------------------------------------------
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.add_class("open")
+        find.focus()
+
+    @on(Input.Changed, "#find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self._run_find(event.value, jump=True)
+
+    @on(Input.Submitted, "#find")
+    def _find_submitted(self) -> None:
+        if self.find.matches:
+            self.action_find_next(1)
+        self.body.focus()
+
+    def _run_find(self, query: str, *, jump: bool) -> None:
+        self.find.query = query.strip()
+        self.find.matches = []
+        needle = self.find.query.casefold()
+        for side, paragraphs in (("left", self._paragraphs), ("right", self._right_paragraphs)):
+            for paragraph in paragraphs:
+                plain = paragraph.base_content.plain
+                haystack = plain.casefold() if len(plain.casefold()) == len(plain) else plain.lower()
+                start = haystack.find(needle) if needle else -1
+                while start >= 0:
+                    self.find.matches.append((paragraph.index, side, start, start + len(needle)))
+                    start = haystack.find(needle, start + max(1, len(needle)))
+        self.find.matches.sort()
+        if jump:
+            after = [i for i, m in enumerate(self.find.matches) if m[0] >= self.current_paragraph]
+            self.find.current = after[0] if after else 0
+        self.find.current = min(self.find.current, max(0, len(self.find.matches) - 1))
+        self._paint_matches()
+        if jump and self.find.matches:
+            self._go_to_paragraph(self.find.matches[self.find.current][0])
+        self._refresh_status()
+
+    def _paint_matches(self) -> None:
+        current = self.find.matches[self.find.current] if self.find.matches else None
+        by_widget: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
+        for match in self.find.matches:
+            index, side, start, end = match
+            by_widget.setdefault((side, index), []).append((start, end, match == current))
+        for side, paragraphs in (("left", self._paragraphs), ("right", self._right_paragraphs)):
+            for paragraph in paragraphs:
+                content = paragraph.base_content
+                for start, end, is_current in by_widget.get((side, paragraph.index), []):
+                    style = "bold reverse $text-warning" if is_current else "reverse"
+                    content = content.stylize(style, start, end)
+                paragraph.update(content)
+
+    def action_find_next(self, step: int) -> None:
+        if not self.find.matches:
+            if not self.find.query:
+                self.action_find()
+            return
+        self.find.current = (self.find.current + step) % len(self.find.matches)
+        self._paint_matches()
+        self._go_to_paragraph(self.find.matches[self.find.current][0])
+
+    def _close_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.value = ""
+        find.remove_class("open")
+        self.find = FindState()
+        self._paint_matches()
+        self.body.focus()
+        self._refresh_status()
