@@ -246,3 +246,53 @@ async def test_q_on_the_library_quits(config_dir: Path) -> None:
         await pilot.pause()
         assert app.return_code == 0
         assert not app.is_running
+
+
+async def test_palette_jumps_to_an_article_by_a_title_in_another_language(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Дилемма")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert screen.key == "gpu-training-dilemma"
+        assert screen.language == "ru"
+
+
+async def test_language_filter_keeps_articles_in_that_language(tmp_path: Path, config_dir: Path) -> None:
+    (tmp_path / "a.fi.md").write_text("# Suomeksi\n", encoding="utf-8")
+    (tmp_path / "a.de.md").write_text("# Auf Deutsch\n", encoding="utf-8")
+    (tmp_path / "b.de.md").write_text("# Nur Deutsch\n", encoding="utf-8")
+    app = make_app(tmp_path, config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # All, Deutsch (preferred), Suomi
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.row_count == 1
+        assert article_list.highlighted is not None and article_list.highlighted.key == "a"
+        assert "lang:fi" in app.screen.query_one("#filter").value  # type: ignore[attr-defined]
+
+
+async def test_problems_screen_lists_skipped_files(tmp_path: Path, config_dir: Path) -> None:
+    (tmp_path / "good.md").write_text("# Good\n", encoding="utf-8")
+    (tmp_path / "bad.md").write_bytes(b"\x00\x01binary")
+    app = make_app(tmp_path, config_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert "1 file with problems" in screen_text(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)][:2] == ["bad.md", "binary file (contains NUL bytes)"]

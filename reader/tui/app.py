@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.message import Message
 from textual.screen import Screen
 
@@ -19,6 +20,12 @@ from reader.userdata.config import Config
 
 if TYPE_CHECKING:
     from reader.tui.library_screen import LibraryScreen
+
+
+def _article_commands() -> type[Provider]:
+    from reader.tui.article_commands import ArticleCommands
+
+    return ArticleCommands
 
 
 class ReaderApp(App[None]):
@@ -36,6 +43,7 @@ class ReaderApp(App[None]):
     TITLE = "Polyglot Reader"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_article_commands}
 
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -199,11 +207,19 @@ class ReaderApp(App[None]):
         if not isinstance(self.screen, NotesScreen):
             self.push_screen(NotesScreen())
 
+    def action_problems(self) -> None:
+        """Show the files that were skipped or degraded."""
+        from reader.tui.problems_screen import ProblemsScreen
+
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Bookmarks", "Every bookmark, in every language", self.action_bookmarks)
         yield SystemCommand("Notes", "Every note, with the text it is about", self.action_notes)
         yield SystemCommand("Help", "Keys and where your files are", self.action_help)
+        yield SystemCommand("Problems", "Files skipped or degraded, and why", self.action_problems)
         yield SystemCommand("Rescan library", "Read the library directory again", self.rescan)
 
     def rescan(self) -> None:

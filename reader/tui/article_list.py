@@ -45,6 +45,10 @@ class ArticleRow:
     search_text: str = ""
 
 
+def _has_language(row: ArticleRow, language: str) -> bool:
+    return any(tag.lower() == language or tag.lower().split("-")[0] == language for tag in row.languages)
+
+
 class ArticleList(ScrollView, can_focus=True):
     """A scrolling, filterable list of articles with a cursor."""
 
@@ -136,11 +140,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _apply_filter(self, keep: str | None) -> None:
         words = self._filter.split()
-        if words:
+        # "lang:fi" keeps articles that have a Finnish variant (any region of it).
+        languages = [w.removeprefix("lang:") for w in words if w.startswith("lang:")]
+        words = [w for w in words if not w.startswith("lang:")]
+        if words or languages:
             self._visible = [
                 index
                 for index, row in enumerate(self._rows)
                 if all(word in row.search_text for word in words)
+                and all(_has_language(row, language) for language in languages)
             ]
         else:
             self._visible = list(range(len(self._rows)))

@@ -26,13 +26,15 @@ class LibraryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="library.filter"),
+        Binding("L", "filter_language", "Language filter", id="library.language"),
+        Binding("P", "problems", "Problems", id="library.problems"),
         Binding("q", "quit", "Quit", id="library.quit"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        yield Input(placeholder="/ filter by title, in any language", id="filter")
+        yield Input(placeholder="/ filter by title in any language · lang:fi for articles in Finnish", id="filter")
         yield ArticleList(id="articles")
         yield Static("", id="library-status")
         yield Footer()
@@ -87,7 +89,8 @@ class LibraryScreen(Screen[None]):
         self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
         status = f"{count} articles · {len(library.languages())} languages"
         if library.problems:
-            status += f" · {len(library.problems)} files with problems (reader problems)"
+            count = len(library.problems)
+            status += f" · {count} file{'s' if count != 1 else ''} with problems (P shows them)"
         self.query_one("#library-status", Static).update(status)
 
     # -- filter -------------------------------------------------------------------------
@@ -126,6 +129,31 @@ class LibraryScreen(Screen[None]):
     @on(ArticleList.Selected)
     def open_selected(self, event: ArticleList.Selected) -> None:
         self.reader_app.open_article(event.key)
+
+    def action_filter_language(self) -> None:
+        """Keep only articles available in a language (``lang:xx`` in the filter)."""
+        from reader.tui.language_filter import LanguageFilter
+
+        app = self.reader_app
+        counts: dict[str, int] = {}
+        for article in app.library.articles.values():
+            for tag in article.variants:
+                counts[tag] = counts.get(tag, 0) + 1
+
+        def chosen(language: str | None) -> None:
+            if language is None:
+                return
+            filter_input = self.query_one("#filter", Input)
+            words = [w for w in filter_input.value.split() if not w.startswith("lang:")]
+            if language:
+                words.append(f"lang:{language}")
+            filter_input.value = " ".join(words)
+            self.query_one(ArticleList).focus()
+
+        self.app.push_screen(LanguageFilter(counts, app.preferred_languages), chosen)
+
+    def action_problems(self) -> None:
+        self.reader_app.action_problems()
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -1,0 +1,50 @@
+"""The Problems screen: every file that was skipped or degraded, and why."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from reader.sanitize import clean_line, clean_path
+from reader.tui.base import reader_app
+
+
+class ProblemsScreen(Screen[None]):
+    """A table of problem files with their reasons."""
+
+    DEFAULT_CSS = """
+    ProblemsScreen DataTable { height: 1fr; }
+    ProblemsScreen #problems-summary { padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [Binding("escape,q", "back", "Back", id="problems.back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="!")
+        yield Static("", id="problems-summary", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Problems"
+        problems = reader_app(self).library.problems
+        table = self.query_one(DataTable)
+        table.add_columns("File", "What happened", "")
+        for problem in problems:
+            table.add_row(
+                clean_path(problem.path),
+                clean_line(problem.reason),
+                "skipped" if problem.skipped else "shown with a notice",
+            )
+        summary = (
+            f"{len(problems)} file{'s' if len(problems) != 1 else ''} skipped or degraded"
+            if problems
+            else "No problems: every file in the library was read."
+        )
+        self.query_one("#problems-summary", Static).update(summary)
+        table.focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
