@@ -29,10 +29,29 @@ def make_app(
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until workers finished and their results were painted."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+    """Wait until workers finished, their results were applied and the screen painted.
+
+    A worker's result reaches the UI through ``call_from_thread``, which may start
+    another worker (scan -> open article -> load variant), so wait until two rounds in
+    a row find nothing running and nothing pending.
+    """
+    from reader.tui.app import ReaderApp
+    from reader.tui.article_screen import ArticleScreen
+
+    app = pilot.app
+    quiet_rounds = 0
+    for _ in range(100):
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        busy = any(not worker.is_finished for worker in app.workers)
+        if isinstance(app, ReaderApp) and (app.scanning or app.open_key is not None):
+            busy = True
+        screen = app.screen
+        if isinstance(screen, ArticleScreen) and screen.language is None:
+            busy = True
+        quiet_rounds = 0 if busy else quiet_rounds + 1
+        if quiet_rounds >= 2:
+            return
 
 
 def screen_text(pilot: Pilot[None]) -> str:

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from reader.sanitize import clean_line
+
 #: Front matter larger than this is not parsed (a real one is a few hundred bytes).
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 #: Nesting deeper than this is rejected before the parser can recurse into it.
@@ -82,7 +84,9 @@ def parse_front_matter(kind: str, raw: str) -> FrontMatter:
         raise FrontMatterError(f"{kind.upper()} front matter nested too deeply") from error
     except Exception as error:  # noqa: BLE001 - any parser failure is a reason, never a crash
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise FrontMatterError(f"invalid {kind.upper()} front matter: {message[:160]}") from error
+        # Parser messages may quote the file; the reason is shown in problem lists.
+        message = clean_line(message)[:160]
+        raise FrontMatterError(f"invalid {kind.upper()} front matter: {message}") from error
     if data is None:
         return FrontMatter()
     if not isinstance(data, dict):
@@ -127,7 +131,7 @@ def _load_yaml(raw: str) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
+        problem = clean_line(str(getattr(error, "problem", None) or "syntax error"))[:160]
         raise FrontMatterError(f"invalid YAML front matter{where}: {problem}") from error
 
 
@@ -135,9 +139,20 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str | int | float):
-        text = str(value)
+        try:
+            text = str(value)
+        except ValueError as error:
+            # A hexadecimal or sexagesimal integer may parse, yet have too many digits
+            # for str() (sys.get_int_max_str_digits).
+            raise FrontMatterError("front matter number has too many digits") from error
         return text[:1000]
     return None
+
+
+def _key(value: Any) -> str | None:
+    # A key is a one-line identifier printed by `reader list` and stored in bookmarks.
+    text = _text(value)
+    return (clean_line(text).strip() or None) if text is not None else None
 
 
 def _date(value: Any) -> str | None:
@@ -164,7 +179,7 @@ def _fields(data: dict[str, Any]) -> FrontMatter:
         title=_text(data.get("title")),
         date=_date(data.get("date")),
         lang=_text(data.get("lang") or data.get("language")),
-        translation_key=_text(data.get("translationKey") or data.get("translationkey")),
+        translation_key=_key(data.get("translationKey") or data.get("translationkey")),
         tags=tag_list,
         source=_text(data.get("source")),
     )

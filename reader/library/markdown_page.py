@@ -20,6 +20,8 @@ from reader.library.model import Block, Document, ListItem, Span
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 #: At most this many top-level blocks, list items or table rows are built.
@@ -27,6 +29,20 @@ MAX_BLOCKS = 5000
 MAX_ITEMS = 2000
 MAX_ROWS = 1000
 MAX_CELLS = 50
+#: Only this many lines of a body are parsed: markdown-it's block parser slows down
+#: more than linearly on some shapes (a megabyte of ``- a`` lines takes ten seconds).
+MAX_LINES = 20_000
+#: Table cells one document may make, all tables together; later tables stay text.
+MAX_TABLE_CELLS = 100_000
+#: How much inline Markdown one document may ask the parser to work through (see
+#: :func:`_inline_cost`). Past it, the remaining paragraphs are shown as plain text.
+INLINE_BUDGET = 100_000
+INLINE_NOTICE = (
+    "Only the first part of this page's Markdown formatting is applied; "
+    "very long or complex paragraphs after it are shown as plain text."
+)
+_ENV_SKIPPED = "reader_inline_skipped"
+_ENV_CELLS = "reader_table_cells"
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +50,73 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # maxNesting bounds the recursion a hostile file can cause.
-    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
+    parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
+    parser.core.ruler.at("inline", _budgeted_inline)
+    parser.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    return parser
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's ``table`` rule, bounded: each cell costs tokens and time.
+
+    A table with more than :data:`MAX_CELLS` columns is not a table (it stays text);
+    rows past :data:`MAX_ROWS` are dropped (the block notes the cap); once a document
+    has made :data:`MAX_TABLE_CELLS` cells, further tables stay text.
+    """
+    from markdown_it.rules_block.table import table
+
+    if start + 1 >= end or state.env.get(_ENV_CELLS, 0) >= MAX_TABLE_CELLS:
+        return False
+    delimiter = state.src[state.bMarks[start + 1] : state.eMarks[start + 1]]
+    columns = delimiter.count("|") + 1
+    if columns > MAX_CELLS + 2:  # leading and trailing pipes add two empty columns
+        return False
+    limit = min(end, start + 2 + MAX_ROWS)
+    if not table(state, start, limit, silent):
+        return False
+    if not silent:
+        state.env[_ENV_CELLS] = state.env.get(_ENV_CELLS, 0) + columns * (state.line - start)
+        # Rows past the cap: skip them without building tokens.
+        while state.line == limit and limit < end and not state.isEmpty(limit):
+            state.line = limit = limit + 1
+    return True
+
+
+def _inline_cost(text: str) -> int:
+    """Roughly how hard ``text`` is for the inline parser.
+
+    Plain prose is nearly free; each ``[`` starts a link-label scan that may look ahead
+    ``maxNesting`` levels (``![`` two), which makes a megabyte of ``![![![`` take half a
+    minute. Brackets therefore weigh most, other punctuation that opens a rule less; at
+    :data:`INLINE_BUDGET` the worst case stays near half a second.
+    """
+    brackets = 4 * (text.count("[") + text.count("!["))
+    return brackets + sum(text.count(mark) for mark in "]!*_`<&\\~")
+
+
+def _budgeted_inline(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, with a per-document budget.
+
+    An inline token that would overrun what is left of :data:`INLINE_BUDGET` becomes
+    one plain text run, so that a hostile page cannot stall a scan.
+    """
+    from markdown_it.token import Token
+
+    budget = INLINE_BUDGET
+    # The notice this leads to starts with "Only the first", which the scanner lists
+    # among the library's problems (degraded, not skipped).
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        cost = _inline_cost(token.content)
+        if cost <= budget:
+            budget -= cost
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+        else:
+            state.env[_ENV_SKIPPED] = True
+            token.children.append(Token("text", "", 0, content=token.content.replace("\n", " ")))
 
 
 def parse_markdown_page(text: str) -> Document:
@@ -45,14 +127,20 @@ def parse_markdown_page(text: str) -> Document:
     kind, raw, body = split_front_matter(text)
     meta = FrontMatter()
     notices: list[str] = []
+    lines = body.split("\n", MAX_LINES)
+    if len(lines) > MAX_LINES:
+        body = "\n".join(lines[:MAX_LINES])
+        notices.append(f"Only the first {MAX_LINES} lines are shown.")
     if kind is not None and raw is not None:
         try:
             meta = parse_front_matter(kind, raw)
         except FrontMatterError as error:
             notices.append(f"Front matter ignored: {error}")
-    blocks, capped = markdown_blocks(body)
+    blocks, capped, plain = _markdown_blocks(body)
     if capped:
         notices.append(f"Only the first {MAX_BLOCKS} blocks (or rows, items) are shown.")
+    if plain:
+        notices.append(INLINE_NOTICE)
     title = meta.title
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = blocks[0].plain_text
@@ -71,7 +159,14 @@ def parse_markdown_page(text: str) -> Document:
 
 def markdown_blocks(body: str) -> tuple[list[Block], bool]:
     """Tokenise Markdown and return its top-level blocks and whether a cap was hit."""
-    tokens = _parser().parse(body)
+    blocks, capped, _ = _markdown_blocks(body)
+    return blocks, capped
+
+
+def _markdown_blocks(body: str) -> tuple[list[Block], bool, bool]:
+    """Like :func:`markdown_blocks`, also saying whether inline parsing was cut short."""
+    env: dict[str, object] = {}
+    tokens = _parser().parse(body, env)
     blocks: list[Block] = []
     capped = False
     index = 0
@@ -86,7 +181,7 @@ def markdown_blocks(body: str) -> tuple[list[Block], bool]:
         if block is not None:
             blocks.append(block)
         index = end + 1
-    return blocks, capped
+    return blocks, capped, bool(env.get(_ENV_SKIPPED))
 
 
 def _closing_index(tokens: list[Token], start: int) -> int:

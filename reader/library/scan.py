@@ -229,15 +229,28 @@ def read_page(
     location: PageLocation, default_language: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[ScannedPage | None, Problem | None]:
     """Read one page into a :class:`ScannedPage`, or say why it could not be used."""
+    page, problem, _ = read_page_document(location, default_language, max_bytes)
+    return page, problem
+
+
+def read_page_document(
+    location: PageLocation, default_language: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[ScannedPage | None, Problem | None, Document | None]:
+    """Like :func:`read_page`, and also return the parsed document (for the search index).
+
+    Returns:
+        ``(page, problem, document)``; ``page`` and ``document`` are ``None`` when the
+        file could not be used, ``problem`` says why (or notes a degraded page).
+    """
     try:
         info = os.stat(location.path)
         document = parse_page(location, max_bytes)
     except UndecodableError as error:
-        return None, Problem(location.relpath, str(error))
+        return None, Problem(location.relpath, str(error)), None
     except OSError as error:
-        return None, Problem(location.relpath, _os_reason(error))
+        return None, Problem(location.relpath, _os_reason(error)), None
     except RecursionError:
-        return None, Problem(location.relpath, "structure nested too deeply to parse")
+        return None, Problem(location.relpath, "structure nested too deeply to parse"), None
     problem: Problem | None = None
     for notice in document.notices:
         if notice.startswith(("Front matter ignored", "This file is larger", "Only the first")):
@@ -263,7 +276,7 @@ def read_page(
         paragraphs=document.paragraph_count,
         language_source=source,
     )
-    return ScannedPage(location, variant, document.translation_key), problem
+    return ScannedPage(location, variant, document.translation_key), problem, document
 
 
 def group_pages(pages: list[ScannedPage], problems: list[Problem]) -> dict[str, Article]:
@@ -348,3 +361,8 @@ def scan_library(
                 progress(result.files, location.relpath)
     result.articles = group_pages(pages, result.problems)
     return result
+
+
+def sort_articles(articles: dict[str, Article]) -> dict[str, Article]:
+    """Return ``articles`` in display order: newest first, undated last, then by key."""
+    return dict(sorted(articles.items(), key=lambda item: _display_order(item[1])))

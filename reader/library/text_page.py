@@ -30,6 +30,8 @@ _QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
     ('"', '"'),
 )
 _NBSP = "\u00a0\u202f "
+#: At most this many paragraphs are built (each becomes a widget in the Article view).
+MAX_PARAGRAPHS = 5000
 
 
 def strip_title_quotes(title: str) -> str:
@@ -129,8 +131,14 @@ def parse_text_page(text: str) -> Document:
             paragraphs.append(join_lines(current))
     else:
         paragraphs = [line.strip() for line in body]
-    blocks = tuple(Block("paragraph", (Span(p),)) for p in paragraphs if p)
-    return Document(title=title, date=date, advertised=advertised, blocks=blocks)
+    paragraphs = [p for p in paragraphs if p]
+    notices: tuple[str, ...] = ()
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        # The same cap and words as for Markdown: the scanner lists such a page.
+        paragraphs = paragraphs[:MAX_PARAGRAPHS]
+        notices = (f"Only the first {MAX_PARAGRAPHS} blocks (or rows, items) are shown.",)
+    blocks = tuple(Block("paragraph", (Span(p),)) for p in paragraphs)
+    return Document(title=title, date=date, advertised=advertised, blocks=blocks, notices=notices)
 
 
 def split_next_title(document: Document, titles: list[str]) -> Document:

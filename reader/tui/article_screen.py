@@ -149,6 +149,8 @@ class ArticleScreen(Screen[None]):
         body.can_focus = True
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
+        # The percentage depends on the laid-out height, known only after layout.
+        self.watch(body, "virtual_size", lambda _size: self._refresh_status(), init=False)
         language = self.requested_language
         paragraph = self.requested_paragraph
         saved = app.userdata.state.position(self.key)
