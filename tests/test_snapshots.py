@@ -66,7 +66,7 @@ class TestArticle:
     def test_markdown_guide(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
-            await pilot.press("G")
+            await pilot.press("J", "J", "J", "J")
             await settle(pilot)
 
         app = _app(config_dir, languages=("en",), open_key="reader-guide")

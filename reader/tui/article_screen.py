@@ -85,9 +85,13 @@ class ArticleScreen(Screen[None]):
         Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
         Binding("J", "paragraph(1)", "Next ¶", show=False, id="article.next_paragraph"),
         Binding("K", "paragraph(-1)", "Previous ¶", show=False, id="article.previous_paragraph"),
-        Binding("l", "pick_language", "Language", id="article.language"),
-        Binding("left_square_bracket", "cycle_language(-1)", "Prev lang", id="article.prev_lang"),
-        Binding("right_square_bracket", "cycle_language(1)", "Next lang", id="article.next_lang"),
+        Binding("l", "pick_language", "Language [ ]", id="article.language"),
+        Binding(
+            "left_square_bracket", "cycle_language(-1)", "Prev lang", show=False, id="article.prev_lang"
+        ),
+        Binding(
+            "right_square_bracket", "cycle_language(1)", "Next lang", show=False, id="article.next_lang"
+        ),
         Binding("left_curly_bracket", "cycle_right(-1)", "Right ◂", show=False, id="article.right_prev"),
         Binding("right_curly_bracket", "cycle_right(1)", "Right ▸", show=False, id="article.right_next"),
         Binding("L", "pick_right_language", "Right language", show=False, id="article.right_language"),

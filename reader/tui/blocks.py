@@ -78,7 +78,7 @@ def block_content(block: Block, width: int = 80) -> Content:
 
 def table_content(block: Block) -> Content:
     """Draw a table with box characters; cells are cleaned, one line each."""
-    rows = [[clean(" ".join(s.text for s in cell)).replace("\n", " ") for cell in row] for row in block.rows]
+    rows = [[clean("".join(s.text for s in cell)).replace("\n", " ") for cell in row] for row in block.rows]
     if not rows:
         return Content("")
     columns = max(len(row) for row in rows)
