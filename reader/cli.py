@@ -105,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_note.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_note.add_argument("--paragraph", type=int, metavar="N", help="from 1; omit for the article")
 
+    index = commands.add_parser("index", help="build or refresh the catalog and search index")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    search = commands.add_parser("search", help="search every variant in every language")
+    search.add_argument("query", metavar="QUERY", help='words, or "a phrase"')
+    search.add_argument("--lang", dest="search_lang", metavar="CODE", help="only this language")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+
     problems = commands.add_parser("problems", help="files skipped or degraded, and why")
     problems.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
@@ -149,8 +158,12 @@ def run(args: argparse.Namespace) -> int:
         return _bookmark_action(args, library, userdata, languages)
     if command == "notes" and args.action:
         return _note_action(args, library, userdata, languages)
+    if command == "index":
+        return _index(library, quiet=args.quiet)
+    if command == "search":
+        return _search(library, args.query, args.search_lang, args.limit, args.json)
     if command in ("list", "show", "problems"):
-        library.scan()
+        library.refresh()
     if command == "list":
         return _list(library, languages, args.json)
     if command == "show":
@@ -205,7 +218,103 @@ def _library(cli_roots: list[str] | None, config: Any) -> Any:
         default_language=config.default_language,
         max_bytes=config.max_file_kib * 1024,
         name=name,
+        catalog=_catalog(roots),
     )
+
+
+def _catalog(roots: list[Path]) -> Any:
+    """The catalog cache for these roots, or ``None`` if the cache dir is unusable."""
+    from reader.library.catalog import Catalog
+
+    try:
+        return Catalog.for_roots(roots)
+    except OSError as error:
+        print(f"reader: no catalog cache ({error.strerror or error}); reading every file", file=sys.stderr)
+        return None
+
+
+def _index(library: Any, *, quiet: bool) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    show = not quiet and console.is_terminal
+    with Progress(
+        TextColumn("Indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not show,
+    ) as progress:
+        task = progress.add_task("index", total=None)
+
+        def advance(done: int, total: int, path: str) -> None:
+            progress.update(task, completed=done, total=total or None)
+
+        report = library.refresh(advance)
+    articles = library.articles
+    variants = sum(len(article.variants) for article in articles.values())
+    languages = library.languages()
+    print(
+        f"{len(articles)} articles, {variants} variants in {len(languages)} languages"
+        f" ({' '.join(languages)})"
+    )
+    print(
+        f"{report.files} files: {report.added} new, {report.changed} changed, "
+        f"{report.removed} removed, {report.unchanged} unchanged in {report.seconds:.1f} s"
+    )
+    problems = len(library.problems)
+    print(f"{problems} problem{'s' if problems != 1 else ''}" + (" (reader problems)" if problems else ""))
+    return 0
+
+
+def _search(library: Any, query: str, language: str | None, limit: int, as_json: bool) -> int:
+    from reader.languages import normalize_tag, resolve_language
+    from reader.sanitize import clean_line
+
+    if limit < 1:
+        raise CliError("--limit must be at least 1")
+    tag = None
+    if language is not None:
+        tag = normalize_tag(language) or resolve_language(language)
+        if tag is None:
+            raise CliError(f"unknown language {language!r}")
+    if library.catalog is not None and library.catalog.is_empty():
+        print("reader: indexing the library first (reader index)…", file=sys.stderr)
+    hits = library.search(query, tag, limit)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "key": hit.key,
+                    "language": hit.language,
+                    "title": clean_line(hit.title),
+                    "paragraph": hit.paragraph,
+                    "snippet": clean_line(hit.snippet),
+                }
+                for hit in hits
+            ]
+        )
+        return 0
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(markup=False, highlight=False, emoji=False)
+        for hit in hits:
+            console.print(Text(f"{hit.key}  {hit.language}  ¶{hit.paragraph + 1}  ", style="dim") + Text(clean_line(hit.title), style="bold"))
+            snippet = Text("    " + clean_line(hit.snippet))
+            for start, end in hit.highlights:
+                snippet.stylize("bold reverse", start + 4, end + 4)
+            console.print(snippet)
+    else:
+        for hit in hits:
+            print(f"{hit.key}\t{hit.language}\t¶{hit.paragraph + 1}\t{clean_line(hit.title)}\t{clean_line(hit.snippet)}")
+    if not hits:
+        print("no match", file=sys.stderr)
+    return 0
 
 
 def _tui(library: Any, userdata: Any, config: Any, languages: list[str], open_key: str | None) -> int:
@@ -356,7 +465,7 @@ def _warn_broken(store: Any) -> None:
 def _bookmark_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
     from reader.userdata import UserDataError
 
-    library.scan()
+    library.refresh()
     article = _article(library, args.key)
     try:
         if args.action == "add":
@@ -381,7 +490,7 @@ def _bookmark_action(args: argparse.Namespace, library: Any, userdata: Any, lang
 def _note_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
     from reader.userdata import UserDataError
 
-    library.scan()
+    library.refresh()
     article = _article(library, args.key)
     language = _language_of(article, args.item_lang, languages)
     paragraph = _paragraph(args.paragraph, article.variants[language].paragraphs)

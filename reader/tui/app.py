@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reader.languages import order_by_preference, pick_language
-from reader.library import Article, Library, ScanResult
+from reader.library import Article, Library
 from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
@@ -49,6 +49,7 @@ class ReaderApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("B", "bookmarks", "Bookmarks", id="app.bookmarks"),
         Binding("A", "notes", "Notes", id="app.notes"),
+        Binding("s", "search", "Search", id="app.search"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="app.palette"),
     ]
 
@@ -97,22 +98,41 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="scan")
     def scan_library(self) -> None:
-        """Scan the library in a thread; the Library screen shows progress meanwhile."""
+        """Show the catalog's view at once, then bring it up to date, in a thread.
 
-        def progress(files: int, path: str) -> None:
-            self.call_from_thread(self._scan_progress, files)
+        The Library screen shows progress meanwhile and stays usable.
+        """
+        library = self.library
+        if not library.scanned and library.load_cached():
+            self.call_from_thread(self._library_ready)
 
-        result = self.library.scan(progress)
-        self.call_from_thread(self._scan_finished, result)
+        def progress(done: int, total: int, path: str) -> None:
+            self.call_from_thread(self._scan_progress, done, total)
 
-    def _scan_progress(self, files: int) -> None:
+        try:
+            report = library.refresh(progress)
+        except Exception as error:  # noqa: BLE001 - a failed refresh keeps what is shown
+            self.call_from_thread(self._scan_failed, str(error))
+            return
+        self.call_from_thread(self._scan_finished, report.read + report.removed)
+
+    def _scan_progress(self, done: int, total: int) -> None:
         screen = self.library_screen
         if screen is not None:
-            screen.show_progress(files)
+            screen.show_progress(done, total)
 
-    def _scan_finished(self, result: ScanResult) -> None:
+    def _scan_failed(self, message: str) -> None:
         self.scanning = False
-        self._library_ready()
+        self.notify(f"Could not read the library: {message}", severity="error")
+
+    def _scan_finished(self, changes: int) -> None:
+        self.scanning = False
+        if changes or self.open_key is not None:
+            self._library_ready()
+        else:
+            screen = self.library_screen
+            if screen is not None:
+                screen.show_status()
 
     def _library_ready(self) -> None:
         screen = self.library_screen
@@ -207,6 +227,13 @@ class ReaderApp(App[None]):
         if not isinstance(self.screen, NotesScreen):
             self.push_screen(NotesScreen())
 
+    def action_search(self, query: str = "") -> None:
+        """Search every language."""
+        from reader.tui.search_screen import SearchScreen
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(query))
+
     def action_problems(self) -> None:
         """Show the files that were skipped or degraded."""
         from reader.tui.problems_screen import ProblemsScreen
@@ -216,6 +243,7 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand("Search all languages", "Full-text search in every script", self.action_search)
         yield SystemCommand("Bookmarks", "Every bookmark, in every language", self.action_bookmarks)
         yield SystemCommand("Notes", "Every note, with the text it is about", self.action_notes)
         yield SystemCommand("Help", "Keys and where your files are", self.action_help)

@@ -58,9 +58,22 @@ class LibraryScreen(Screen[None]):
         if not isinstance(self.focused, Input):
             self.query_one(ArticleList).focus()
 
-    def show_progress(self, files: int) -> None:
-        """Show how far a running scan has got."""
-        self.query_one("#library-status", Static).update(f"Reading the library… {files} files")
+    def show_progress(self, done: int, total: int = 0) -> None:
+        """Show how far a running scan or index has got."""
+        of = f"/{total}" if total else ""
+        self.query_one("#library-status", Static).update(f"Reading the library… {done}{of} files")
+
+    def show_status(self) -> None:
+        """Show the library's totals (and problems) in the status line."""
+        library = self.reader_app.library
+        count = len(library.articles)
+        status = f"{count} articles · {len(library.languages())} languages"
+        if library.problems:
+            problems = len(library.problems)
+            status += f" · {problems} file{'s' if problems != 1 else ''} with problems (P shows them)"
+        if self.reader_app.scanning:
+            status += " · checking for changes…"
+        self.query_one("#library-status", Static).update(status)
 
     def reload(self) -> None:
         """Rebuild the rows from the library and the user's marks."""
@@ -87,11 +100,7 @@ class LibraryScreen(Screen[None]):
         self.query_one(ArticleList).set_rows(rows)
         count = len(rows)
         self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
-        status = f"{count} articles · {len(library.languages())} languages"
-        if library.problems:
-            count = len(library.problems)
-            status += f" · {count} file{'s' if count != 1 else ''} with problems (P shows them)"
-        self.query_one("#library-status", Static).update(status)
+        self.show_status()
 
     # -- filter -------------------------------------------------------------------------
 

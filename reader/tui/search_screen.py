@@ -1,0 +1,141 @@
+"""The search screen: every variant in every script, ranked, with highlighted snippets."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.languages import describe, endonym
+from reader.library.search import SearchHit
+from reader.sanitize import clean_line
+from reader.tui.base import reader_app
+
+#: Results shown for one query.
+RESULT_LIMIT = 50
+
+
+def split_language_filter(text: str) -> tuple[str, str | None]:
+    """Take ``lang:xx`` out of a query: ``("words", "xx")``."""
+    language: str | None = None
+    words: list[str] = []
+    for word in text.split():
+        if word.startswith("lang:") and len(word) > 5:
+            language = word[5:]
+        else:
+            words.append(word)
+    return " ".join(words), language
+
+
+def hit_label(hit: SearchHit) -> Content:
+    """Title, language and paragraph on one line; the snippet with its matches below."""
+    where = "title" if hit.in_title else f"¶ {hit.paragraph + 1}"
+    snippet = Content(clean_line(hit.snippet))
+    for start, end in hit.highlights:
+        snippet = snippet.stylize("bold reverse $text-warning", start, end)
+    return Content.assemble(
+        (clean_line(hit.title), "bold"),
+        (f"  {describe(hit.language)} · {where}", "$text-muted"),
+        "\n  ",
+        snippet,
+    )
+
+
+class SearchScreen(Screen[None]):
+    """Search all languages; ``enter`` opens a hit at its paragraph, in its language."""
+
+    DEFAULT_CSS = """
+    SearchScreen #query { border: none; height: 1; padding: 0 1; background: $boost; }
+    SearchScreen OptionList { height: 1fr; border: none; }
+    SearchScreen #search-status { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("slash", "focus_query", "Query", show=False, id="search.query"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial_query = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="⌕")
+        yield Input(
+            self.initial_query,
+            placeholder="search every language · \"a phrase\" · lang:el for Greek only",
+            id="query",
+        )
+        yield OptionList(id="hits")
+        yield Static("Type to search the text of every article in every language.", id="search-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Search"
+        self.query_one("#query", Input).focus()
+        if self.initial_query:
+            self.run_search(self.initial_query)
+
+    @on(Input.Changed, "#query")
+    def query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#query")
+    def query_submitted(self) -> None:
+        option_list = self.query_one(OptionList)
+        if option_list.option_count:
+            option_list.highlighted = 0
+            option_list.focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        """Search in a thread; a newer query makes an older result stale."""
+        query, language = split_language_filter(text)
+        app = reader_app(self)
+        hits: list[SearchHit] = []
+        error: str | None = None
+        if query.strip():
+            try:
+                hits = app.library.search(query, language, RESULT_LIMIT)
+            except Exception as failure:  # noqa: BLE001 - a search problem is a message, not a crash
+                error = f"Search failed: {failure}"
+        for hit in hits:
+            endonym(hit.language)  # warm the name cache off the UI thread
+        app.call_from_thread(self._show_hits, text, hits, error)
+
+    def _show_hits(self, text: str, hits: list[SearchHit], error: str | None) -> None:
+        if text != self.query_one("#query", Input).value:
+            return  # typed on since; the newer search will answer
+        self.hits = hits
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options([Option(hit_label(hit)) for hit in hits])
+        status = self.query_one("#search-status", Static)
+        if error:
+            status.update(clean_line(error))
+        elif not text.strip():
+            status.update("Type to search the text of every article in every language.")
+        else:
+            languages = len({hit.language for hit in hits})
+            status.update(
+                f"{len(hits)} result{'s' if len(hits) != 1 else ''} in {languages} "
+                f"language{'s' if languages != 1 else ''} · enter opens at the paragraph"
+                if hits
+                else "No match in any language."
+            )
+
+    @on(OptionList.OptionSelected)
+    def open_hit(self, event: OptionList.OptionSelected) -> None:
+        hit = self.hits[event.option_index]
+        reader_app(self).open_article(hit.key, hit.language, hit.paragraph)
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
