@@ -6,8 +6,10 @@ Never imports Textual. The TUI gets a :class:`Library` injected.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Block, Document, ListItem, Problem, Span, Variant
@@ -20,6 +22,10 @@ from reader.library.scan import (
     parse_page,
     scan_library,
 )
+
+if TYPE_CHECKING:
+    from reader.library.catalog import Catalog, RefreshReport
+    from reader.library.search import SearchHit
 
 __all__ = [
     "Article",
@@ -56,6 +62,9 @@ class Library:
         default_language: Language of pages whose path and front matter name none.
         max_bytes: Files larger than this are cut with a notice.
         name: Display name (defaults to the first root's directory name).
+        catalog: The catalog cache to load from, refresh and search (see
+            :meth:`load_cached`, :meth:`refresh`, :meth:`search`); without one,
+            :meth:`refresh` is a full scan and :meth:`search` builds a catalog in memory.
     """
 
     def __init__(
@@ -65,6 +74,7 @@ class Library:
         default_language: str = "en",
         max_bytes: int = DEFAULT_MAX_BYTES,
         name: str | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.roots = [Path(root) for root in roots]
         self.default_language = default_language
@@ -77,12 +87,84 @@ class Library:
         self._lock = threading.Lock()
         self._titles: dict[str, str] | None = None
         self._language_dirs: dict[Path, dict[str, str]] = {}
+        self.catalog = catalog
+        self._memory_catalog: Catalog | None = None
 
     def scan(self, progress: ProgressCallback | None = None) -> ScanResult:
         """Scan every root and replace the library's articles with what was found."""
         result = scan_library(self.roots, self.default_language, self.max_bytes, progress)
         self.apply(result)
         return result
+
+    def load_cached(self) -> bool:
+        """Show what the catalog knows, reading no page file (the fast startup path).
+
+        Returns:
+            ``True`` if the catalog had this library and its content was applied;
+            ``False`` without a catalog, or if it is new, empty or damaged.
+        """
+        if self.catalog is None:
+            return False
+        result = self.catalog.load(self.roots, self.default_language)
+        if result is None:
+            return False
+        self.apply(result)
+        return True
+
+    def refresh(self, progress: Callable[[int, int, str], None] | None = None) -> RefreshReport:
+        """Bring the library up to date, reading only new and changed files, and apply it.
+
+        Without a catalog this is a full :meth:`scan`. Safe to run in a worker thread.
+
+        Args:
+            progress: Called as ``progress(done, total, relpath)`` now and then;
+                ``total`` is 0 while the files are still being counted.
+        """
+        from reader.library.catalog import RefreshReport
+
+        if self.catalog is None:
+
+            def scan_progress(done: int, relpath: str) -> None:
+                if progress is not None:
+                    progress(done, 0, relpath)
+
+            result = self.scan(scan_progress)
+            self._memory_catalog = None  # the next search indexes the files afresh
+            return RefreshReport(
+                result, added=result.files, files=result.files, problems=result.problems
+            )
+        report = self.catalog.refresh(self.roots, self.default_language, self.max_bytes, progress)
+        self.apply(report.result)
+        return report
+
+    def search(self, query: str, language: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Search the text of every variant in every language.
+
+        Uses the catalog without walking the library, unless the catalog is empty (then
+        it is refreshed first). Without a catalog, the first search reads every file into
+        an in-memory catalog that later searches reuse until the next :meth:`refresh`:
+        correct, but slow for a big library, so the app and the CLI pass a catalog.
+
+        Args:
+            query: Words (each also a prefix from three characters on) and
+                ``"phrases"``; any text is accepted, nothing in it is an operator.
+            language: Only variants in this language (``zh`` also matches ``zh-CN``).
+            limit: At most this many hits, at most one per article and language.
+
+        Returns:
+            Hits, best first; see :class:`reader.library.search.SearchHit`.
+        """
+        from reader.library.catalog import Catalog
+
+        catalog = self.catalog
+        if catalog is None:
+            if self._memory_catalog is None:
+                self._memory_catalog = Catalog.in_memory()
+                self._memory_catalog.refresh(self.roots, self.default_language, self.max_bytes)
+            catalog = self._memory_catalog
+        elif catalog.is_empty():
+            self.refresh()
+        return catalog.search(query, language, limit)
 
     def apply(self, result: ScanResult) -> None:
         """Replace the library's content with a scan's (or the catalog's) result."""

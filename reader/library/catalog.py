@@ -8,7 +8,8 @@ One catalog file per set of library roots lives in the cache directory
   path relative to its root, and the key of the article the last refresh grouped it
   into (``NULL`` for a second variant of a language that grouping dropped);
 * ``problems``: what the last refresh reported, in order;
-* ``paragraphs`` and two contentless FTS5 indexes for :mod:`reader.library.search`;
+* ``paragraphs`` (the text of each block) and ``fts``, its contentless FTS5 index, for
+  :mod:`reader.library.search`;
 * ``meta``: the roots, the settings the rows were read with, and a ``dirty`` flag that
   is set while a refresh is writing.
 
@@ -28,22 +29,21 @@ Never imports Textual.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sqlite3
+import sys
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reader.library.decode import DEFAULT_MAX_BYTES
-from reader.library.model import Article, Document, Problem, Variant
+from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
     PAGE_EXTENSIONS,
     PageLocation,
@@ -56,12 +56,15 @@ from reader.library.scan import (
     read_page_document,
     sort_articles,
 )
-from reader.library.search import FOLD_VERSION, TITLE_INDEX, SearchHit, index_text, is_cjk
+from reader.library.search import INDEX_VERSION, TITLE_INDEX, SearchHit, index_text
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
 APPLICATION_ID = 0x506F6C79
 #: ``PRAGMA user_version``; any other value means the file is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Files read between two commits of a refresh.
 BATCH_FILES = 500
 #: ``progress`` is called after this many files.
@@ -71,6 +74,14 @@ BUSY_TIMEOUT = 2.0
 #: A file modified less than this before it was read is read again next time, because
 #: a change within the same timestamp tick would not show in its mtime (FAT: 2 s).
 RACY_NS = 2_000_000_000
+#: A refresh with at least this many files to read parses them in worker processes.
+POOL_MIN_FILES = 2000
+#: Worker processes for a big refresh, and pages per task.
+MAX_WORKERS = 2
+POOL_CHUNK = 50
+POOL_AHEAD = 16
+#: Workers run at this lower priority, so the UI and the writer stay responsive.
+WORKER_NICENESS = 10
 #: Paragraphs beyond this are not indexed for search (the rowid holds 16 bits of index).
 MAX_INDEXED_PARAGRAPHS = TITLE_INDEX
 
@@ -79,8 +90,8 @@ RefreshProgress = Callable[[int, int, str], None]
 
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
-_FOLD = f"{FOLD_VERSION}:{unicodedata.unidata_version}"
-_TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts_words", "fts_cjk"})
+_FOLD = f"{INDEX_VERSION}:{unicodedata.unidata_version}"
+_TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts"})
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS variants (
@@ -100,7 +111,6 @@ _SCHEMA = (
         mtime_ns INTEGER NOT NULL,
         checked_ns INTEGER NOT NULL,
         paragraphs INTEGER NOT NULL,
-        cjk INTEGER NOT NULL,
         UNIQUE (root, rel)
     )""",
     "CREATE INDEX IF NOT EXISTS variants_language ON variants (language)",
@@ -117,9 +127,8 @@ _SCHEMA = (
         mtime_ns INTEGER,
         ctime_ns INTEGER
     )""",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5(text, content='', "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, content='', "
     "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_cjk USING fts5(text, content='', tokenize='trigram')",
 )
 _ROW_COLUMNS = (
     "id, root, rel, relpath, path_key, translation_key, article_key, language, "
@@ -205,9 +214,22 @@ def resolved_roots(roots: Sequence[Path]) -> list[str]:
     return [str(Path(root).expanduser().resolve()) for root in roots]
 
 
+def _roots_key(roots: Sequence[Path]) -> str:
+    import json
+
+    return json.dumps(resolved_roots(roots))
+
+
 def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:
     """Return the catalog file for ``roots`` inside ``cache_dir``."""
-    digest = hashlib.sha1("\n".join(resolved_roots(roots)).encode("utf-8", "surrogatepass"))
+    try:
+        # CPython's own SHA-1 loads in microseconds; hashlib first initialises OpenSSL
+        # (~3 ms, a tenth of ``reader --version``).
+        from _sha1 import sha1  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        from hashlib import sha1
+
+    digest = sha1("\n".join(resolved_roots(roots)).encode("utf-8", "surrogatepass"))
     return cache_dir / f"catalog-{digest.hexdigest()[:12]}.sqlite"
 
 
@@ -233,6 +255,7 @@ class Catalog:
     def __init__(self, path: Path | None) -> None:
         self.path = Path(path) if path is not None else None
         self._lock = threading.RLock()
+        self._refreshing = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
     @classmethod
@@ -332,6 +355,7 @@ class Catalog:
             self._check(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -32000")
         except BaseException:
             conn.close()
             raise
@@ -350,13 +374,13 @@ class Catalog:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
 
     @staticmethod
     def _check(conn: sqlite3.Connection) -> None:
         names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if not _TABLES <= names:
+        if not names >= _TABLES:
             raise _StaleCatalog("tables missing")
         fold = conn.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
         if fold is None or fold[0] != _FOLD:
@@ -366,17 +390,13 @@ class Catalog:
         if self.path is None:
             return
         for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
+            with suppress(OSError):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            except OSError:
-                pass
 
     def _reset(self) -> None:
         if self._conn is not None:
-            try:
+            with suppress(sqlite3.Error):
                 self._conn.close()
-            except sqlite3.Error:
-                pass
             self._conn = None
         self._discard()
         self._conn = self._open()
@@ -388,7 +408,7 @@ class Catalog:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
             conn.execute("COMMIT")
 
@@ -430,39 +450,50 @@ class Catalog:
             The grouped articles and stored problems, or ``None`` if the catalog is new,
             empty, damaged or belongs to other roots.
         """
+        with _gc_paused():
+            return self._load(roots, default_language)
+
+    def _load(self, roots: list[Path], default_language: str) -> ScanResult | None:
         try:
-            with self.connection() as conn:
-                conn.execute("BEGIN")
-                try:
-                    meta = _meta(conn)
-                    if meta.get("roots") != json.dumps(resolved_roots(roots)):
-                        return None
-                    fast = meta.get("dirty") != "1" and meta.get(
-                        "default_language"
-                    ) == default_language
-                    if fast:
-                        rows = conn.execute(
-                            "SELECT root, rel, relpath, article_key, language, language_source,"
-                            " title, date, advertised, size, mtime_ns, paragraphs"
-                            " FROM variants WHERE article_key IS NOT NULL"
-                        ).fetchall()
-                    else:
-                        rows = conn.execute(
-                            f"SELECT {_ROW_COLUMNS} FROM variants ORDER BY root, rel"
-                        ).fetchall()
-                    problem_rows = conn.execute(
-                        "SELECT kind, path, reason, skipped FROM problems ORDER BY seq"
+            with self.connection() as conn, _read_transaction(conn):
+                meta = _meta(conn)
+                if meta.get("roots") != _roots_key(roots):
+                    return None
+                fast = meta.get("dirty") != "1" and meta.get("default_language") == default_language
+                if fast:
+                    rows = conn.execute(
+                        "SELECT root, rel, relpath, article_key, language, language_source,"
+                        " title, date, advertised, size, mtime_ns, paragraphs"
+                        " FROM variants WHERE article_key IS NOT NULL"
                     ).fetchall()
-                finally:
-                    conn.execute("COMMIT")
+                else:
+                    rows = conn.execute(
+                        f"SELECT {_ROW_COLUMNS} FROM variants ORDER BY root, rel"
+                    ).fetchall()
+                problem_rows = conn.execute(
+                    "SELECT kind, path, reason, skipped FROM problems ORDER BY seq"
+                ).fetchall()
         except CatalogCorruptError:
             return None
         if not rows and not problem_rows and "refreshed" not in meta:
             return None
+        return self._result(rows, problem_rows, meta, roots, default_language, fast)
+
+    @staticmethod
+    def _result(
+        rows: list[Any],
+        problem_rows: list[Any],
+        meta: dict[str, str],
+        roots: list[Path],
+        default_language: str,
+        fast: bool,
+    ) -> ScanResult:
         files = int(meta.get("files", len(rows)))
         bases = [str(root) for root in roots]
         if fast:
-            problems = [Problem(path, reason, bool(skipped)) for _, path, reason, skipped in problem_rows]
+            problems = [
+                Problem(path, reason, bool(skipped)) for _, path, reason, skipped in problem_rows
+            ]
             return ScanResult(_articles_from_rows(rows, bases), problems, files)
         problems = [
             Problem(path, reason, bool(skipped))
@@ -501,10 +532,12 @@ class Catalog:
                 :data:`PROGRESS_EVERY` files: first while walking (``total`` 0), then
                 while reading (``done`` counts unchanged files too).
         """
-        try:
-            return self._refresh(roots, default_language, max_bytes, progress)
-        except CatalogCorruptError:
-            return self._refresh(roots, default_language, max_bytes, progress)
+        # One refresh at a time per catalog; a second one waits, then finds little to do.
+        with self._refreshing:
+            try:
+                return self._refresh(roots, default_language, max_bytes, progress)
+            except CatalogCorruptError:
+                return self._refresh(roots, default_language, max_bytes, progress)
 
     def _refresh(
         self,
@@ -513,47 +546,132 @@ class Catalog:
         max_bytes: int,
         progress: RefreshProgress | None,
     ) -> RefreshReport:
-        started = time.perf_counter()
-        roots = [Path(root) for root in roots]
-        roots_json = json.dumps(resolved_roots(roots))
-        with self.connection() as conn:
+        job = _Refresh(self, [Path(root) for root in roots], default_language, max_bytes, progress)
+        return job.run()
+
+    @staticmethod
+    def _clear(conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("variants", "paragraphs", "problems"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
+            conn.execute("DELETE FROM meta WHERE key != 'fold'")
+        except BaseException:
+            _rollback(conn)
+            raise
+        conn.execute("COMMIT")
+
+
+_NO_FILE = (None, None, None, None, None)
+
+
+class _Refresh:
+    """One run of :meth:`Catalog.refresh`: snapshot, walk, read, write, group."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        roots: list[Path],
+        default_language: str,
+        max_bytes: int,
+        progress: RefreshProgress | None,
+    ) -> None:
+        self.catalog = catalog
+        self.roots = roots
+        self.default_language = default_language
+        self.max_bytes = max_bytes
+        self.progress = progress
+        self.started = time.perf_counter()
+        self.roots_json = _roots_key(roots)
+        self.located: list[_Located] = []
+        self.order: list[Problem | int] = []
+        self.pages: list[ScannedPage | None] = []
+        self.read_problems: dict[int, Problem] = {}
+        self.rows: dict[int, _Row] = {}  # walk index -> unchanged row
+        self.current_keys: dict[int, str | None] = {}  # variant id -> stored article_key
+        self.ids: dict[str, int] = {}  # str(path) -> variant id
+        self.report = RefreshReport(ScanResult())
+
+    def run(self) -> RefreshReport:
+        # The cyclic GC is paused while the ~100,000 (acyclic) rows and variants are
+        # built, not while pages are parsed.
+        with _gc_paused():
+            snapshot, stored_problems, group_problems, meta = self._snapshot()
+            self.located, self.order = _walk(self.roots, self.progress)
+            self.pages = [None] * len(self.located)
+            to_read = self._compare(snapshot, stored_problems, int(meta.get("max_bytes", 0)))
+        self.report.removed = len(snapshot)
+        if snapshot:
+            with self.catalog._writing() as conn:
+                _set_meta(conn, dirty="1", roots=self.roots_json)
+                for ident in snapshot:
+                    _delete_file(conn, ident)
+        self._read(to_read)
+        clean = meta.get("dirty") != "1" and meta.get("default_language") == self.default_language
+        with _gc_paused():
+            if clean and not to_read and not snapshot:
+                articles, problems = self._unchanged_result(group_problems)
+            else:
+                articles, problems = self._group()
+            self._finish(articles, problems)
+        return self.report
+
+    def _snapshot(
+        self,
+    ) -> tuple[
+        dict[tuple[int, bytes], _Row],
+        dict[tuple[int, bytes], _StoredProblem],
+        list[Problem],
+        dict[str, str],
+    ]:
+        with self.catalog.connection() as conn:
+            if _meta(conn).get("roots", self.roots_json) != self.roots_json:
+                self.catalog._clear(conn)  # the file holds another library
+        with self.catalog.connection() as conn, _read_transaction(conn):
             meta = _meta(conn)
-            if meta.get("roots", roots_json) != roots_json:
-                self._clear(conn)
-                meta = _meta(conn)
-            old_max = int(meta.get("max_bytes", max_bytes))
             snapshot = {
                 (row.root, row.rel): row
                 for row in map(_Row._make, conn.execute(f"SELECT {_ROW_COLUMNS} FROM variants"))
             }
-            stored_problems = {
-                (root, bytes(rel)): _StoredProblem(path, reason, bool(skipped), size, mtime, ctime)
-                for root, rel, path, reason, skipped, size, mtime, ctime in conn.execute(
-                    "SELECT root, rel, path, reason, skipped, size, mtime_ns, ctime_ns"
-                    " FROM problems WHERE kind = 'read'"
-                )
-            }
+            stored: dict[tuple[int, bytes], _StoredProblem] = {}
+            group: list[Problem] = []
+            for kind, root, rel, path, reason, skipped, size, mtime, ctime in conn.execute(
+                "SELECT kind, root, rel, path, reason, skipped, size, mtime_ns, ctime_ns"
+                " FROM problems WHERE kind != 'walk' ORDER BY seq"
+            ):
+                if kind == "read":
+                    stored[(root, rel)] = _StoredProblem(
+                        path, reason, bool(skipped), size, mtime, ctime
+                    )
+                else:
+                    group.append(Problem(path, reason, bool(skipped)))
+        return snapshot, stored, group, meta
 
-        located, order = _walk(roots, progress)
-        report = RefreshReport(ScanResult(files=len(located)), files=len(located))
-        pages: list[ScannedPage | None] = [None] * len(located)
-        read_problems: dict[int, Problem] = {}
-        current_keys: dict[int, str | None] = {}  # variant id -> article_key as stored
-        ids: dict[str, int] = {}  # str(path) -> variant id
+    def _compare(
+        self,
+        snapshot: dict[tuple[int, bytes], _Row],
+        stored_problems: dict[tuple[int, bytes], _StoredProblem],
+        old_max: int,
+    ) -> list[int]:
+        """Take unchanged files from the snapshot; return the indexes of files to read."""
+        report = self.report
+        report.files = len(self.located)
         to_read: list[int] = []
-        for index, item in enumerate(located):
+        for index, item in enumerate(self.located):
             row = snapshot.pop(item.ident, None)
             stored = stored_problems.get(item.ident)
-            if row is not None and _still_valid(row, item, default_language, max_bytes, old_max):
-                variant = _variant(row, item.location.path, row.path_key, row.language)
-                pages[index] = ScannedPage(item.location, variant, row.translation_key)
-                current_keys[row.id] = row.article_key
-                ids[str(item.location.path)] = row.id
+            if row is not None and _still_valid(
+                row, item, self.default_language, self.max_bytes, old_max or self.max_bytes
+            ):
+                self.rows[index] = row
+                self.current_keys[row.id] = row.article_key
+                self.ids[str(item.location.path)] = row.id
                 if stored is not None and not stored.skipped:
-                    read_problems[index] = Problem(stored.path, stored.reason, False)
+                    self.read_problems[index] = Problem(stored.path, stored.reason, False)
                 report.unchanged += 1
             elif row is None and stored is not None and _same_failure(stored, item.info):
-                read_problems[index] = Problem(stored.path, stored.reason, True)
+                self.read_problems[index] = Problem(stored.path, stored.reason, True)
                 report.unchanged += 1
             else:
                 to_read.append(index)
@@ -561,53 +679,55 @@ class Catalog:
                     report.added += 1
                 else:
                     report.changed += 1
-        report.removed = len(snapshot)
+        return to_read
 
-        if snapshot:
-            with self._writing() as conn:
-                _set_meta(conn, dirty="1")
-                for ident in snapshot:
-                    _delete_file(conn, ident)
-        done = report.unchanged
-        total = len(located)
-        for start in range(0, len(to_read), BATCH_FILES):
-            batch: list[tuple[int, ScannedPage | None, Problem | None, Document | None]] = []
-            for index in to_read[start : start + BATCH_FILES]:
-                item = located[index]
-                page, problem, document = read_page_document(
-                    item.location, default_language, max_bytes
-                )
-                batch.append((index, page, problem, document))
-                done += 1
-                if progress is not None and done % PROGRESS_EVERY == 0:
-                    progress(done, total, item.location.relpath)
-            with self._writing() as conn:
-                _set_meta(conn, dirty="1")
-                writer = _BatchWriter(conn)
-                for index, page, problem, document in batch:
-                    item = located[index]
-                    _delete_file(conn, item.ident)
-                    if problem is not None:
-                        read_problems[index] = problem
-                    if page is None or document is None:
-                        continue
-                    vid = writer.add(item.ident, page, document)
-                    pages[index] = page
-                    current_keys[vid] = page.translation_key or page.variant.key
-                    ids[str(item.location.path)] = vid
-                writer.flush()
+    def _read(self, to_read: list[int]) -> None:
+        """Read the files, writing each batch of :data:`BATCH_FILES` in one transaction."""
+        done, total = self.report.unchanged, len(self.located)
+        locations = [self.located[index].location for index in to_read]
+        results = _read_pages(locations, self.default_language, self.max_bytes)
+        batch: list[tuple[int, _ReadResult]] = []
+        for index, result in zip(to_read, results, strict=True):
+            batch.append((index, result))
+            done += 1
+            if self.progress is not None and done % PROGRESS_EVERY == 0:
+                self.progress(done, total, self.located[index].location.relpath)
+            if len(batch) >= BATCH_FILES:
+                self._write(batch)
+                batch = []
+        if batch:
+            self._write(batch)
 
+    def _write(self, batch: list[tuple[int, _ReadResult]]) -> None:
+        with self.catalog._writing() as conn:
+            _set_meta(conn, dirty="1", roots=self.roots_json)
+            writer = _BatchWriter(conn)
+            for index, result in batch:
+                item = self.located[index]
+                _delete_file(conn, item.ident)
+                if result.problem is not None:
+                    self.read_problems[index] = result.problem
+                if result.page is None:
+                    continue
+                vid = writer.add(item.ident, result)
+                self.pages[index] = result.page
+                self.current_keys[vid] = result.page.translation_key or result.page.variant.key
+                self.ids[str(item.location.path)] = vid
+            writer.flush()
+
+    def _ordered_problems(self) -> tuple[list[Problem], list[tuple[object, ...]]]:
+        """Walk and read problems in walk order, as a scan reports them, and their rows."""
         problems: list[Problem] = []
-        stored_rows: list[tuple[object, ...]] = []
-        for entry in order:
+        rows: list[tuple[object, ...]] = []
+        for entry in self.order:
             if isinstance(entry, Problem):
                 problems.append(entry)
-                stored_rows.append(("walk", entry.path, entry.reason, entry.skipped, *_NO_FILE))
-            elif (problem := read_problems.get(entry)) is not None:
-                item = located[entry]
+                rows.append(("walk", entry.path, entry.reason, entry.skipped, *_NO_FILE))
+            elif (problem := self.read_problems.get(entry)) is not None:
+                item = self.located[entry]
                 info = item.info
                 problems.append(problem)
-                stored_rows.append(
+                rows.append(
                     (
                         "read",
                         problem.path,
@@ -619,56 +739,269 @@ class Catalog:
                         info.st_ctime_ns if info else None,
                     )
                 )
-        grouped_from = len(problems)
-        articles = group_pages([page for page in pages if page is not None], problems)
-        for problem in problems[grouped_from:]:
-            stored_rows.append(("group", problem.path, problem.reason, problem.skipped, *_NO_FILE))
+        return problems, rows
+
+    def _unchanged_result(
+        self, group_problems: list[Problem]
+    ) -> tuple[dict[str, Article], list[Problem]]:
+        """Nothing changed: rebuild the articles from the rows as the last refresh grouped them."""
+        groups: dict[str, dict[str, Variant]] = {}
+        for index, row in self.rows.items():
+            if row.article_key is not None:
+                path = self.located[index].location.path
+                variant = _variant(row, path, row.article_key, row.language)
+                groups.setdefault(row.article_key, {})[row.language] = variant
+        articles = {key: Article(key, dict(sorted(found.items()))) for key, found in groups.items()}
+        problems, _ = self._ordered_problems()
+        return sort_articles(articles), problems + group_problems
+
+    def _group(self) -> tuple[dict[str, Article], list[Problem]]:
+        for index, row in self.rows.items():
+            location = self.located[index].location
+            variant = _variant(row, location.path, row.path_key, row.language)
+            self.pages[index] = ScannedPage(location, variant, row.translation_key)
+        problems, _ = self._ordered_problems()
+        articles = group_pages([page for page in self.pages if page is not None], problems)
+        return articles, problems
+
+    def _finish(self, articles: dict[str, Article], problems: list[Problem]) -> None:
+        """Store the grouping and the problems, clear ``dirty``, fill in the report."""
+        _, rows = self._ordered_problems()
+        for problem in problems[len(rows) :]:
+            rows.append(("group", problem.path, problem.reason, problem.skipped, *_NO_FILE))
         wanted: dict[int, str] = {}
         for article in articles.values():
             for variant in article.variants.values():
-                wanted[ids[str(variant.path)]] = article.key
+                wanted[self.ids[str(variant.path)]] = article.key
         updates = [
-            (wanted.get(vid), vid) for vid, key in current_keys.items() if wanted.get(vid) != key
+            (wanted.get(vid), vid)
+            for vid, key in self.current_keys.items()
+            if wanted.get(vid) != key
         ]
-        with self._writing() as conn:
+        with self.catalog._writing() as conn:
             conn.executemany("UPDATE variants SET article_key = ? WHERE id = ?", updates)
             conn.execute("DELETE FROM problems")
             conn.executemany(
                 "INSERT INTO problems (kind, path, reason, skipped, root, rel, size, mtime_ns,"
                 " ctime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                stored_rows,
+                rows,
             )
             _set_meta(
                 conn,
                 dirty="0",
-                roots=roots_json,
-                default_language=default_language,
-                max_bytes=str(max_bytes),
-                files=str(len(located)),
+                roots=self.roots_json,
+                default_language=self.default_language,
+                max_bytes=str(self.max_bytes),
+                files=str(len(self.located)),
                 articles=str(len(articles)),
                 refreshed=str(time.time_ns()),
             )
-        if progress is not None:
-            progress(total, total, "")
-        report.result = ScanResult(articles, problems, len(located))
+        total = len(self.located)
+        if self.progress is not None:
+            self.progress(total, total, "")
+        report = self.report
+        report.result = ScanResult(articles, problems, total)
         report.problems = problems
-        report.seconds = time.perf_counter() - started
-        return report
+        report.seconds = time.perf_counter() - self.started
 
-    @staticmethod
-    def _clear(conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
+
+class _ReadResult(NamedTuple):
+    """A page read for the catalog (picklable: worker processes send it back).
+
+    ``texts`` are the paragraphs as stored, ``indexed`` their form for the FTS5 index
+    (mostly the very same strings, which pickle sends once).
+    """
+
+    page: ScannedPage | None
+    problem: Problem | None
+    texts: tuple[str, ...] = ()
+    indexed: tuple[str, ...] = ()
+
+
+def _read_for_catalog(location: PageLocation, default_language: str, max_bytes: int) -> _ReadResult:
+    """Read and parse one page and prepare its paragraphs and title for the index."""
+    page, problem, document = read_page_document(location, default_language, max_bytes)
+    if page is None or document is None:
+        return _ReadResult(None, problem)
+    blocks = document.blocks[:MAX_INDEXED_PARAGRAPHS]
+    texts = (
+        *(unicodedata.normalize("NFC", block.plain_text) for block in blocks),
+        unicodedata.normalize("NFC", page.variant.title),
+    )
+    return _ReadResult(page, problem, texts, tuple(map(index_text, texts)))
+
+
+def _read_chunk(
+    locations: list[PageLocation], default_language: str, max_bytes: int
+) -> list[_ReadResult]:
+    """Read a few pages (the unit of work of a worker process)."""
+    return [_read_for_catalog(location, default_language, max_bytes) for location in locations]
+
+
+def _worker_count() -> int:
+    """How many worker processes to parse with (0: parse here)."""
+    if getattr(sys, "frozen", False) or not sys.executable:
+        return 0  # no interpreter to start workers with
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(0, min(MAX_WORKERS, cores))
+
+
+def _read_pages(
+    locations: list[PageLocation], default_language: str, max_bytes: int
+) -> Iterator[_ReadResult]:
+    """Read pages, in order; many of them in :data:`MAX_WORKERS` worker processes.
+
+    Parsing Markdown is most of a cold refresh. Workers are fresh interpreters running
+    :func:`_worker_main` (not :mod:`multiprocessing`, which forks a threaded app or
+    re-runs the caller's main script); if they cannot start or die, the rest is read
+    here.
+    """
+    done = 0
+    workers = _worker_count()
+    if len(locations) >= POOL_MIN_FILES and workers > 0:
+        chunks = [
+            locations[start : start + POOL_CHUNK] for start in range(0, len(locations), POOL_CHUNK)
+        ]
+        pool = _WorkerPool(workers, default_language, max_bytes)
         try:
-            for table in ("variants", "paragraphs", "problems", "fts_words", "fts_cjk"):
-                conn.execute(f"DELETE FROM {table}")
-            conn.execute("DELETE FROM meta WHERE key != 'fold'")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            for results in pool.map(chunks):
+                for result in results:
+                    yield result
+                    done += 1
+        except Exception:
+            pass  # a worker could not start, or died: read the rest here
+        finally:
+            pool.close()
+    for location in locations[done:]:
+        yield _read_for_catalog(location, default_language, max_bytes)
 
 
-_NO_FILE = (None, None, None, None, None)
+class _WorkerPool:
+    """Worker processes that read pages; requests and replies are pickled over pipes.
+
+    One thread per worker sends it a chunk and waits for the reply, so a worker never
+    waits on the caller (which meanwhile writes to SQLite), and neither side can block
+    on a full pipe. At most :data:`POOL_AHEAD` chunks are read ahead of the caller.
+    """
+
+    def __init__(self, count: int, default_language: str, max_bytes: int) -> None:
+        import subprocess
+
+        self.default_language = default_language
+        self.max_bytes = max_bytes
+        self.closed = False
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [entry for entry in sys.path if entry] + [env.get("PYTHONPATH", "")]
+        )
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", "from reader.library.catalog import _worker_main as m; m()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            for _ in range(count)
+        ]
+        self._window = threading.Semaphore(POOL_AHEAD)
+
+    def map(self, chunks: list[list[PageLocation]]) -> Iterator[list[_ReadResult]]:
+        """Yield the results of each chunk, in order.
+
+        Raises:
+            Exception: Whatever broke a worker (it died, could not start, sent garbage).
+        """
+        import pickle
+
+        done: dict[int, list[_ReadResult]] = {}
+        failures: list[Exception] = []
+        changed = threading.Condition()
+        handed_out = iter(range(len(chunks)))
+
+        def serve(process: subprocess.Popen[bytes]) -> None:
+            assert process.stdin is not None and process.stdout is not None
+            while True:
+                self._window.acquire()
+                with changed:
+                    index = next(handed_out, None)
+                    if index is None or failures or self.closed:
+                        self._window.release()
+                        return
+                try:
+                    request = (chunks[index], self.default_language, self.max_bytes)
+                    pickle.dump(request, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                    process.stdin.flush()
+                    reply: list[_ReadResult] = pickle.load(process.stdout)
+                except Exception as error:  # the worker is gone or sent garbage
+                    with changed:
+                        failures.append(error)
+                        changed.notify_all()
+                    return
+                with changed:
+                    done[index] = reply
+                    changed.notify_all()
+
+        threads = [
+            threading.Thread(target=serve, args=(process,), name="catalog-worker", daemon=True)
+            for process in self.processes
+        ]
+        for thread in threads:
+            thread.start()
+        for index in range(len(chunks)):
+            with changed:
+                while index not in done and not failures:
+                    changed.wait()
+                if index not in done:
+                    raise failures[0]
+                results = done.pop(index)
+            self._window.release()
+            yield results
+
+    def close(self) -> None:
+        """Stop the workers (closing their input ends them; a slow one is killed)."""
+        self.closed = True
+        for _ in range(POOL_AHEAD + len(self.processes)):
+            self._window.release()
+        for process in self.processes:
+            if process.stdin is not None:
+                with suppress(OSError):
+                    process.stdin.close()
+        import subprocess
+
+        for process in self.processes:
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout is not None:
+                with suppress(OSError, ValueError):
+                    process.stdout.close()
+
+
+def _worker_main() -> None:
+    """Entry point of a worker process: read chunks of pages named on stdin."""
+    import pickle
+
+    if hasattr(os, "nice"):
+        # The app (and its SQLite writes) comes first; workers take what CPU is left.
+        with suppress(OSError):
+            os.nice(WORKER_NICENESS)
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by accident must not land in the replies
+    while True:
+        try:
+            locations, default_language, max_bytes = pickle.load(source)
+        except EOFError:
+            return
+        results = _read_chunk(locations, default_language, max_bytes)
+        pickle.dump(results, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
 
 
 class _BatchWriter:
@@ -677,21 +1010,16 @@ class _BatchWriter:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.paragraphs: list[tuple[int, str]] = []
-        self.words: list[tuple[int, str]] = []
-        self.cjk: list[tuple[int, str]] = []
+        self.indexed: list[tuple[int, str]] = []
 
-    def add(self, ident: tuple[int, bytes], page: ScannedPage, document: Document) -> int:
-        variant = page.variant
-        texts = [
-            unicodedata.normalize("NFC", block.plain_text)
-            for block in document.blocks[:MAX_INDEXED_PARAGRAPHS]
-        ]
-        title = unicodedata.normalize("NFC", variant.title)
-        cjk = is_cjk(variant.language, title + "\n" + "\n".join(texts[:4]))
+    def add(self, ident: tuple[int, bytes], result: _ReadResult) -> int:
+        """Insert one page's row; return its id. Its paragraphs wait for :meth:`flush`."""
+        assert result.page is not None
+        page, variant = result.page, result.page.variant
         cursor = self.conn.execute(
             "INSERT INTO variants (root, rel, relpath, path_key, translation_key, article_key,"
             " language, language_source, title, date, advertised, size, mtime_ns, checked_ns,"
-            " paragraphs, cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 *ident,
                 variant.relpath,
@@ -707,46 +1035,74 @@ class _BatchWriter:
                 variant.mtime_ns,
                 time.time_ns(),
                 variant.paragraphs,
-                int(cjk),
             ),
         )
         vid = cursor.lastrowid
         assert vid is not None
         base = vid << 16
-        rows = [(base | index, text) for index, text in enumerate(texts) if text.strip()]
-        rows.append((base | TITLE_INDEX, title))
-        self.paragraphs.extend(rows)
-        target = self.cjk if cjk else self.words
-        target.extend((rowid, index_text(text, cjk)) for rowid, text in rows)
+        last = len(result.texts) - 1  # the title comes last
+        for index, (text, indexed) in enumerate(zip(result.texts, result.indexed, strict=True)):
+            if text.strip():
+                rowid = base | (TITLE_INDEX if index == last else index)
+                self.paragraphs.append((rowid, text))
+                self.indexed.append((rowid, indexed))
         return vid
 
     def flush(self) -> None:
+        """Write the queued paragraphs and their index entries."""
         self.conn.executemany("INSERT INTO paragraphs (id, text) VALUES (?, ?)", self.paragraphs)
-        self.conn.executemany("INSERT INTO fts_words (rowid, text) VALUES (?, ?)", self.words)
-        self.conn.executemany("INSERT INTO fts_cjk (rowid, text) VALUES (?, ?)", self.cjk)
-        self.paragraphs, self.words, self.cjk = [], [], []
+        self.conn.executemany("INSERT INTO fts (rowid, text) VALUES (?, ?)", self.indexed)
+        self.paragraphs, self.indexed = [], []
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while ~100,000 objects are built (none cyclic)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _delete_file(conn: sqlite3.Connection, ident: tuple[int, bytes]) -> None:
     """Delete a file's variant row, paragraphs and index entries, if it has any."""
-    found = conn.execute("SELECT id, cjk FROM variants WHERE root = ? AND rel = ?", ident).fetchone()
+    found = conn.execute("SELECT id FROM variants WHERE root = ? AND rel = ?", ident).fetchone()
     if found is None:
         return
-    vid, cjk = found
-    low, high = vid << 16, (vid << 16) | 0xFFFF
-    table = "fts_cjk" if cjk else "fts_words"
+    low, high = found[0] << 16, (found[0] << 16) | 0xFFFF
     # A contentless FTS5 row is deleted by giving exactly the text it was indexed with.
     conn.executemany(
-        f"INSERT INTO {table} ({table}, rowid, text) VALUES ('delete', ?, ?)",
+        "INSERT INTO fts (fts, rowid, text) VALUES ('delete', ?, ?)",
         [
-            (rowid, index_text(text, bool(cjk)))
+            (rowid, index_text(text))
             for rowid, text in conn.execute(
                 "SELECT id, text FROM paragraphs WHERE id BETWEEN ? AND ?", (low, high)
             ).fetchall()
         ],
     )
     conn.execute("DELETE FROM paragraphs WHERE id BETWEEN ? AND ?", (low, high))
-    conn.execute("DELETE FROM variants WHERE id = ?", (vid,))
+    conn.execute("DELETE FROM variants WHERE id = ?", found)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # The transaction may be gone already (damaged file, lost connection).
+    with suppress(sqlite3.Error):
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
+def _read_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read several statements from one snapshot (another process may be writing)."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        _rollback(conn)
 
 
 def _meta(conn: sqlite3.Connection) -> dict[str, str]:
@@ -855,23 +1211,25 @@ def _page_from_row(row: _Row, bases: list[str], default_language: str) -> Scanne
     return ScannedPage(location, _variant(row, path, row.path_key, language), row.translation_key)
 
 
-def _articles_from_rows(rows: list[tuple[object, ...]], bases: list[str]) -> dict[str, Article]:
+def _articles_from_rows(rows: list[Any], bases: list[str]) -> dict[str, Article]:
     """Build articles from grouped rows (the fast path of :meth:`Catalog.load`)."""
     groups: dict[str, dict[str, Variant]] = {}
     join, fsdecode = os.path.join, os.fsdecode
     for root, rel, relpath, key, language, source, title, date, adv, size, mtime, count in rows:
         variant = Variant(
-            key,  # type: ignore[arg-type]
-            language,  # type: ignore[arg-type]
-            Path(join(bases[root], fsdecode(rel))),  # type: ignore[index, arg-type]
-            relpath,  # type: ignore[arg-type]
-            title,  # type: ignore[arg-type]
-            date,  # type: ignore[arg-type]
-            tuple(adv.split()) if adv else (),  # type: ignore[attr-defined]
-            size,  # type: ignore[arg-type]
-            mtime,  # type: ignore[arg-type]
-            count,  # type: ignore[arg-type]
-            source,  # type: ignore[arg-type]
+            key,
+            language,
+            Path(join(bases[root], fsdecode(rel))),
+            relpath,
+            title,
+            date,
+            tuple(adv.split()) if adv else (),
+            size,
+            mtime,
+            count,
+            source,
         )
-        groups.setdefault(key, {})[language] = variant  # type: ignore[index, arg-type]
-    return sort_articles({key: Article(key, dict(sorted(found.items()))) for key, found in groups.items()})
+        groups.setdefault(key, {})[language] = variant
+    return sort_articles(
+        {key: Article(key, dict(sorted(found.items()))) for key, found in groups.items()}
+    )

@@ -1,25 +1,33 @@
 """Full-text search over every variant of every article, in any language.
 
-The catalog (:mod:`reader.library.catalog`) indexes each variant paragraph by paragraph,
-so that a hit can open the article at the matching paragraph:
+The catalog (:mod:`reader.library.catalog`) indexes each variant paragraph by paragraph
+(FTS5 rowid = variant id << 16 | paragraph index; the title is "paragraph" 0xFFFF), so
+that a hit can open the article at the matching paragraph. One contentless FTS5 table,
+``fts``, tokenised with ``unicode61 remove_diacritics 2`` (combining marks count as
+parts of words, so Devanagari words stay whole), serves every script:
 
-* ``fts_words`` (FTS5, ``unicode61 remove_diacritics 2``, combining marks kept inside
-  words so that Devanagari stays whole) holds every variant in a script that puts
-  spaces between words. ``remove_diacritics`` folds Latin accents (``uberraschung``
-  finds ``Überraschung``) but not the Greek tonos, nor ``ё``; the text is folded for
-  those here first (:func:`fold_for_words`), with a length-preserving mapping.
-* ``fts_cjk`` (FTS5 ``trigram``) holds variants in Chinese, Japanese or Korean (or text
-  that is mostly in those scripts) and finds any substring of three or more
-  characters. Shorter queries (``训练``) fall back to ``instr()`` over those paragraphs.
+* Spaced scripts (Latin, Cyrillic, Greek, Devanagari…) are indexed by word, case- and
+  accent-insensitively: ``uberraschung`` finds ``Überraschung``. ``unicode61`` does not
+  fold the Greek tonos or ``ё``, so :func:`fold_for_words` does, before indexing and on
+  the query (``πολυ`` finds ``πολύ``).
+* Runs of Chinese, Japanese and Korean characters are pre-segmented into overlapping
+  bigrams plus the run's last character (``训练技术`` -> ``训练 练技 技术 术``), the
+  CJKAnalyzer scheme. A query run becomes the phrase of its bigrams, one character a
+  prefix, so any substring of one or more characters is found through the index.
+  Measured against a ``trigram`` table over the same Chinese text: 40 % faster to
+  build, 40 % smaller, and one- and two-character queries need no table scan.
+  It also makes Chinese quoted inside an English article searchable. Thai, Lao, Khmer
+  and Burmese, which have no spaces either, are not segmented: a run is one token, so
+  only its beginning is found (by prefix).
 
-Both indexes are *contentless*: the original text sits once in the ``paragraphs``
-table, and snippets and highlight offsets are computed here, in Python, as plain
-strings and ``(start, end)`` offsets. Nothing here ever returns markup.
+The original text sits once in the ``paragraphs`` table; snippets and highlight offsets
+are computed here, in Python, as a plain string and ``(start, end)`` offsets. Nothing
+here ever returns markup.
 
-Query syntax: words (all must match, each word also matches as a prefix when it has
-three or more characters) and ``"quoted phrases"``. Everything else (``-``, ``*``,
-``AND``, ``(``, unbalanced quotes) is taken literally: user input never reaches FTS5
-unquoted, so a query never raises.
+Query syntax: words (all must match; a word of three or more characters also matches
+as a prefix) and ``"quoted phrases"``. Everything else (``-``, ``*``, ``AND``, ``(``,
+unbalanced quotes) is taken literally: user input reaches FTS5 only inside quoted
+strings, so a query never raises.
 """
 
 from __future__ import annotations
@@ -34,33 +42,46 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reader.library.catalog import Catalog
 
-#: Bump when the folding below changes: the catalog then rebuilds its index, because a
+#: Bump when :func:`index_text` changes: the catalog then rebuilds its index, because a
 #: contentless FTS5 row can only be deleted with exactly the text it was indexed with.
-FOLD_VERSION = 1
-#: Characters of context a snippet aims for.
-SNIPPET_CHARS = 110
+INDEX_VERSION = 1
+#: Terminal cells a snippet aims for (a CJK character takes two).
+SNIPPET_CELLS = 110
 #: Longest query looked at, and most terms used from it.
 MAX_QUERY_CHARS = 400
 MAX_TERMS = 12
 #: Paragraph index that stands for the title in the index (``rowid & 0xFFFF``).
 TITLE_INDEX = 0xFFFF
-#: Trigram queries need three characters; shorter ones scan with ``instr()``.
-TRIGRAM = 3
 #: Prefix matching starts at this many characters (shorter words match whole words).
 PREFIX_MIN = 3
 
-_CJK_LANGUAGES = frozenset({"zh", "ja", "ko", "yue", "wuu", "lzh"})
-_CJK_CHARS = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
+_CJK = (
+    "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+    "\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
 )
-_FOLD_WORDS_NEEDED = re.compile("[\u0370-\u03ff\u1f00-\u1fff\u0401\u0451]")
-_FOLD_FULL_NEEDED = re.compile("[\u00c0-\u052f\u1e00-\u1fff]")
+_FOLD_WORDS_NEEDED = "[\u0370-\u03ff\u1f00-\u1fff\u0401\u0451]"
+_FOLD_FULL_NEEDED = "[\u00c0-\u052f\u1e00-\u1fff]"
 # Control characters, bidi controls and tag characters become spaces in snippets (one
 # for one, so highlight offsets stay right); newlines too, a snippet is one line.
-_SNIPPET_BLANKS = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
-)
-_QUERY_PARTS = re.compile(r'"([^"]*)(?:"|$)|([^\s"]+)')
+_SNIPPET_BLANKS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+_QUERY_PARTS = r'"([^"]*)(?:"|$)|([^\s"]+)'
+
+
+class _Patterns:
+    """Regular expressions, compiled on first use (``reader search`` starts fast)."""
+
+    def __init__(self) -> None:
+        self.cjk_run = re.compile(f"[{_CJK}]+")
+        self.cjk_char = re.compile(f"[{_CJK}]")
+        self.fold_words_needed = re.compile(_FOLD_WORDS_NEEDED)
+        self.fold_full_needed = re.compile(_FOLD_FULL_NEEDED)
+        self.snippet_blanks = re.compile(_SNIPPET_BLANKS)
+        self.query_parts = re.compile(_QUERY_PARTS)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +93,8 @@ class SearchHit:
         language: Language tag of the variant that matched.
         title: That variant's title (untrusted text).
         paragraph: Index of the matching block (``0`` when the title matched).
-        snippet: About 110 characters of the paragraph around the match, on one line,
-            with control characters replaced by spaces; ``…`` marks cut ends. Untrusted
+        snippet: About 110 cells of the paragraph around the match, on one line, with
+            control characters replaced by spaces; ``…`` marks cut ends. Untrusted
             text: show it as plain text, never as markup.
         highlights: ``(start, end)`` character offsets of the matches in ``snippet``.
         score: Rank, lower is better (FTS5 ``bm25``).
@@ -96,7 +117,7 @@ class _Term:
     phrase: bool
 
 
-# --- folding -----------------------------------------------------------------------------
+# --- folding and segmenting ----------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -125,21 +146,58 @@ def fold_for_words(text: str) -> str:
 
     The result has exactly as many characters as ``text``.
     """
-    if _FOLD_WORDS_NEEDED.search(text) is None:
+    if _patterns().fold_words_needed.search(text) is None:
         return text
     return text.translate(_fold_tables()[1])
 
 
 def fold_full(text: str) -> str:
-    """Strip diacritics from Latin, Greek and ``ё`` (one character for one)."""
-    if _FOLD_FULL_NEEDED.search(text) is None:
+    """Strip diacritics from Latin, Greek and ``ё``, one character for one."""
+    if _patterns().fold_full_needed.search(text) is None:
         return text
     return text.translate(_fold_tables()[0])
 
 
-def index_text(text: str, cjk: bool) -> str:
-    """Return the form of ``text`` that goes into ``fts_cjk`` or ``fts_words``."""
-    return fold_full(text) if cjk else fold_for_words(text)
+def _bigrams(match: re.Match[str]) -> str:
+    run = match.group()
+    if len(run) == 1:
+        return f" {run} "
+    return " " + " ".join([run[i : i + 2] for i in range(len(run) - 1)]) + f" {run[-1]} "
+
+
+def index_text(text: str) -> str:
+    """Return the form of a paragraph that goes into the FTS5 index.
+
+    Greek accents and ``ё`` are folded, and runs of CJK characters are replaced by their
+    overlapping bigrams followed by their last character.
+    """
+    text = fold_for_words(text)
+    patterns = _patterns()
+    if patterns.cjk_char.search(text) is None:
+        return text
+    return patterns.cjk_run.sub(_bigrams, text)
+
+
+def _query_form(text: str) -> tuple[str, bool]:
+    """Return a term's text for an FTS5 string, and whether it must be a prefix."""
+    text = fold_for_words(text)
+    runs = list(_patterns().cjk_run.finditer(text))
+    if not runs:
+        return text, False
+    parts: list[str] = []
+    position = 0
+    for run in runs:
+        parts.append(text[position : run.start()])
+        chars = run.group()
+        if len(chars) == 1:
+            parts.append(f" {chars} ")
+        else:
+            parts.append(" " + " ".join(chars[i : i + 2] for i in range(len(chars) - 1)) + " ")
+        position = run.end()
+    parts.append(text[position:])
+    # A lone character at the end is the start of a bigram (or the end of a run).
+    lone_last = runs[-1].end() == len(text.rstrip()) and len(runs[-1].group()) == 1
+    return "".join(parts), lone_last
 
 
 def _match_form(text: str) -> str:
@@ -148,20 +206,7 @@ def _match_form(text: str) -> str:
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered
-    return "".join(c if len(low := c.lower()) != 1 else low for c in folded)
-
-
-def is_cjk(language: str, sample: str) -> bool:
-    """Whether a variant belongs in the trigram index.
-
-    Args:
-        language: The variant's language tag.
-        sample: Some of its text (title and first paragraphs).
-    """
-    if language.split("-", 1)[0].lower() in _CJK_LANGUAGES:
-        return True
-    letters = sum(1 for char in sample[:2000] if char.isalpha())
-    return letters > 0 and len(_CJK_CHARS.findall(sample[:2000])) * 10 >= letters * 3
+    return "".join(low if len(low := c.lower()) == 1 else c for c in folded)
 
 
 def _is_token_char(char: str) -> bool:
@@ -184,7 +229,7 @@ def parse_query(query: str) -> list[tuple[str, bool]]:
 def _terms(query: str) -> list[_Term]:
     text = unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS])
     terms: list[_Term] = []
-    for match in _QUERY_PARTS.finditer(text):
+    for match in _patterns().query_parts.finditer(text):
         phrase = match.group(1) is not None
         part = " ".join((match.group(1) if phrase else match.group(2)).split())
         if part and any(_is_token_char(char) for char in part):
@@ -192,22 +237,19 @@ def _terms(query: str) -> list[_Term]:
     return terms[:MAX_TERMS]
 
 
-def _fts_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _words_match(terms: list[_Term]) -> str:
+def match_expression(terms: list[_Term]) -> str:
+    """Build the FTS5 query: every term a quoted string, ANDed; never an operator."""
     parts = []
     for term in terms:
-        folded = fold_for_words(term.text)
-        prefix = not term.phrase and len(folded) >= PREFIX_MIN
-        parts.append(_fts_string(folded) + (" *" if prefix else ""))
+        text, lone_cjk = _query_form(term.text)
+        prefix = lone_cjk or (not term.phrase and len(text.strip()) >= PREFIX_MIN)
+        parts.append('"' + text.replace('"', '""') + '"' + (" *" if prefix else ""))
     return " AND ".join(parts)
 
 
 # --- running it ---------------------------------------------------------------------------
 
-_Candidate = tuple[float, int, bool]  # (score, rowid, from the trigram index)
+_Candidate = tuple[float, int]  # (bm25, rowid)
 
 
 def search(
@@ -222,89 +264,53 @@ def search(
         limit: At most this many hits, each a different (article, language).
 
     Returns:
-        Hits, best first, at most one per article and language.
+        Hits, best first, at most one per article and language. Empty if the catalog
+        turned out to be damaged (it is then rebuilt empty; refresh it).
     """
+    from reader.library.catalog import CatalogCorruptError
+
     terms = _terms(query)
     if not terms or limit <= 0:
         return []
-    with catalog.connection() as conn:
-        fetch = max(limit * 8, 64)
-        while True:
-            candidates = _candidates(conn, terms, language, fetch)
-            chosen = _best_per_variant(conn, candidates, limit)
-            if len(chosen) >= limit or len(candidates) < fetch:
-                break
-            fetch *= 4
-        return _hits(conn, chosen, terms)
-
-
-def _language_filter(language: str | None, id_expr: str) -> tuple[str, list[object]]:
-    """SQL restricting ``id_expr`` (a variant id) to ``language`` and its subtags."""
-    if not language:
-        return "", []
-    return (
-        f" AND {id_expr} IN (SELECT id FROM variants WHERE language = ? OR language LIKE ?)",
-        [language, language.replace("%", "").replace("_", "") + "-%"],
-    )
+    expression = match_expression(terms)
+    try:
+        with catalog.connection() as conn:
+            fetch = max(limit * 8, 64)
+            while True:
+                candidates = _candidates(conn, expression, language, fetch)
+                chosen = _best_per_variant(conn, candidates, limit)
+                if len(chosen) >= limit or len(candidates) < fetch:
+                    break
+                fetch *= 4
+            return _hits(conn, chosen, terms)
+    except CatalogCorruptError:
+        return []
 
 
 def _candidates(
-    conn: sqlite3.Connection, terms: list[_Term], language: str | None, fetch: int
+    conn: sqlite3.Connection, expression: str, language: str | None, fetch: int
 ) -> list[_Candidate]:
-    where, params = _language_filter(language, "(rowid >> 16)")
-    found: list[_Candidate] = []
+    where = ""
+    params: list[object] = [expression]
+    if language:
+        where = (
+            " AND (rowid >> 16) IN (SELECT id FROM variants WHERE language = ? OR language LIKE ?)"
+        )
+        params += [language, language.replace("%", "").replace("_", "") + "-%"]
     try:
         rows = conn.execute(
-            f"SELECT rowid, rank FROM fts_words WHERE fts_words MATCH ?{where} "
-            "ORDER BY rank LIMIT ?",
-            [_words_match(terms), *params, fetch],
+            f"SELECT rank, rowid FROM fts WHERE fts MATCH ?{where} ORDER BY rank LIMIT ?",
+            [*params, fetch],
         ).fetchall()
-        found.extend((score, rowid, False) for rowid, score in rows)
     except sqlite3.OperationalError:
-        pass  # a query FTS5 still refuses finds nothing rather than failing
-    found.extend(_cjk_candidates(conn, terms, language, fetch))
-    found.sort()
-    return found[:fetch]
-
-
-def _cjk_candidates(
-    conn: sqlite3.Connection, terms: list[_Term], language: str | None, fetch: int
-) -> list[_Candidate]:
-    folded = [fold_full(term.text) for term in terms]
-    long = [text for text in folded if len(text) >= TRIGRAM]
-    short = [text.lower() for text in folded if len(text) < TRIGRAM]
-    checks = "".join(" AND instr(lower(p.text), ?) > 0" for _ in short)
-    try:
-        if long:
-            where, params = _language_filter(language, "(fts_cjk.rowid >> 16)")
-            join = " JOIN paragraphs p ON p.id = fts_cjk.rowid" if short else ""
-            sql = (
-                f"SELECT fts_cjk.rowid, fts_cjk.rank FROM fts_cjk{join}"
-                f" WHERE fts_cjk MATCH ?{where}{checks} ORDER BY fts_cjk.rank LIMIT ?"
-            )
-            match = " AND ".join(_fts_string(text) for text in long)
-            rows = conn.execute(sql, [match, *params, *short, fetch]).fetchall()
-        else:
-            # Only one- and two-character terms: scan the CJK paragraphs, rank by how
-            # often the first term occurs.
-            where, params = _language_filter(language, "v.id")
-            sql = (
-                "SELECT p.id, (length(replace(lower(p.text), ?, '')) - length(p.text))"
-                " * 1.0 / length(?) AS score"
-                " FROM variants v JOIN paragraphs p"
-                " ON p.id BETWEEN v.id << 16 AND (v.id << 16) + 65535"
-                f" WHERE v.cjk = 1{where}{checks} ORDER BY score LIMIT ?"
-            )
-            rows = conn.execute(sql, [short[0], short[0], *params, *short, fetch]).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    return [(score, rowid, True) for rowid, score in rows]
+        return []  # a query FTS5 still refuses finds nothing rather than failing
+    return [(score, rowid) for score, rowid in rows]
 
 
 def _best_per_variant(
     conn: sqlite3.Connection, candidates: list[_Candidate], limit: int
 ) -> list[tuple[_Candidate, tuple[str, str, str]]]:
-    ids = sorted({rowid >> 16 for _, rowid, _ in candidates})
+    ids = sorted({rowid >> 16 for _, rowid in candidates})
     info: dict[int, tuple[str, str, str]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -333,19 +339,16 @@ def _hits(
     chosen: list[tuple[_Candidate, tuple[str, str, str]]],
     terms: list[_Term],
 ) -> list[SearchHit]:
-    rowids = [candidate[1] for candidate, _ in chosen]
+    rowids = [rowid for (_, rowid), _ in chosen]
     texts: dict[int, str] = {}
     if rowids:
         marks = ",".join("?" * len(rowids))
-        texts = dict(
-            conn.execute(f"SELECT id, text FROM paragraphs WHERE id IN ({marks})", rowids)
-        )
+        texts = dict(conn.execute(f"SELECT id, text FROM paragraphs WHERE id IN ({marks})", rowids))
     hits: list[SearchHit] = []
-    for (score, rowid, substring), (key, language, title) in chosen:
+    for (score, rowid), (key, language, title) in chosen:
         index = rowid & 0xFFFF
         text = texts.get(rowid, "")
-        spans = match_spans(text, terms, substring=substring)
-        snippet, highlights = make_snippet(text, spans)
+        snippet, highlights = make_snippet(text, match_spans(text, terms))
         hits.append(
             SearchHit(
                 key=key,
@@ -364,13 +367,12 @@ def _hits(
 # --- snippets and highlights ------------------------------------------------------------
 
 
-def match_spans(text: str, terms: list[_Term], *, substring: bool) -> list[tuple[int, int]]:
-    """Find where the query's terms occur in ``text``.
+def match_spans(text: str, terms: list[_Term]) -> list[tuple[int, int]]:
+    """Find where the query's terms occur in ``text``, as the index matched them.
 
     Args:
         text: The paragraph.
         terms: Parsed query terms.
-        substring: Match anywhere (trigram index) instead of at word starts.
 
     Returns:
         Sorted, non-overlapping ``(start, end)`` character offsets into ``text``.
@@ -379,13 +381,14 @@ def match_spans(text: str, terms: list[_Term], *, substring: bool) -> list[tuple
     spans: list[tuple[int, int]] = []
     for term in terms:
         needle = _match_form(term.text)
-        found = _find(haystack, needle, substring, prefix=not term.phrase)
-        if not found and not substring:
+        prefix = not term.phrase and len(needle) >= PREFIX_MIN
+        found = _find(haystack, needle, prefix=prefix)
+        if not found and not _patterns().cjk_char.search(needle):
             # "e-mail" may be written "e mail": look for its words one by one.
-            words = [w for w in re.split(r"[^\w\u0300-\u036f]+|_", needle) if w]
+            words = [word for word in re.split(r"[^\w\u0300-\u036f]+|_", needle) if word]
             for position, word in enumerate(words):
                 last = position == len(words) - 1
-                found.extend(_find(haystack, word, False, prefix=last and not term.phrase))
+                found.extend(_find(haystack, word, prefix=prefix and last))
         spans.extend(found)
     spans.sort()
     merged: list[tuple[int, int]] = []
@@ -397,49 +400,68 @@ def match_spans(text: str, terms: list[_Term], *, substring: bool) -> list[tuple
     return merged
 
 
-def _find(haystack: str, needle: str, substring: bool, *, prefix: bool) -> list[tuple[int, int]]:
+def _find(haystack: str, needle: str, *, prefix: bool) -> list[tuple[int, int]]:
+    """Occurrences of ``needle`` that start (and, unless ``prefix``, end) a word.
+
+    CJK characters have no word boundaries: next to one, any position counts.
+    """
     found: list[tuple[int, int]] = []
     if not needle:
         return found
+    cjk_char = _patterns().cjk_char
+    cjk_start = cjk_char.match(needle[0]) is not None
+    cjk_end = cjk_char.match(needle[-1]) is not None
     start = haystack.find(needle)
     while start != -1:
         end = start + len(needle)
-        if substring:
-            found.append((start, end))
-        elif start == 0 or not _is_token_char(haystack[start - 1]):
-            if prefix:
+        if cjk_start or start == 0 or not _is_token_char(haystack[start - 1]):
+            if prefix and not cjk_end:
                 while end < len(haystack) and _is_token_char(haystack[end]):
                     end += 1
                 found.append((start, end))
-            elif end == len(haystack) or not _is_token_char(haystack[end]):
+            elif cjk_end or end == len(haystack) or not _is_token_char(haystack[end]):
                 found.append((start, end))
         start = haystack.find(needle, max(end, start + 1))
     return found
 
 
+def _cells(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
 def make_snippet(
-    text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS
+    text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CELLS
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Cut about ``width`` characters of ``text`` around its first match.
+    """Cut about ``width`` terminal cells of ``text`` around its first match.
 
     Args:
         text: The paragraph.
         spans: Match offsets in ``text`` (sorted).
-        width: Characters to aim for.
+        width: Cells to aim for; a quarter of them go before the match.
 
     Returns:
-        The one-line snippet and the offsets of the matches inside it.
+        The one-line snippet (``…`` where cut) and the offsets of the matches in it.
     """
-    flat = _SNIPPET_BLANKS.sub(" ", text)
+    flat = _patterns().snippet_blanks.sub(" ", text)
     first = spans[0][0] if spans else 0
-    start = max(0, first - width // 4)
+    start, used = first, 0
+    while start > 0 and used + _cells(flat[start - 1]) <= width // 4:
+        start -= 1
+        used += _cells(flat[start])
     if start > 0:
+        # Begin at a word if one starts nearby.
         space = flat.find(" ", start, first)
         if space != -1 and space - start < 16:
             start = space + 1
-    end = min(len(flat), start + width)
+    end, used = start, 0
+    while end < len(flat) and used + _cells(flat[end]) <= width:
+        used += _cells(flat[end])
+        end += 1
     if spans and spans[0][1] > end:
-        end = min(len(flat), spans[0][1])
+        end = spans[0][1]
+    while end == len(flat) and start > 0 and used + _cells(flat[start - 1]) <= width:
+        start -= 1  # the end is in view: show more of the beginning instead
+        used += _cells(flat[start])
     if end < len(flat):
         space = flat.rfind(" ", max(start, end - 16), end)
         if space > start and space >= (spans[0][1] if spans else start):
@@ -449,8 +471,8 @@ def make_snippet(
     start += len(body) - len(stripped)
     body = stripped.rstrip()
     end = start + len(body)
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(flat.rstrip()) else ""
+    prefix = "…" if flat[:start].strip() else ""
+    suffix = "…" if flat[end:].strip() else ""
     offset = len(prefix) - start
     highlights = tuple(
         (max(s, start) + offset, min(e, end) + offset) for s, e in spans if s < end and e > start

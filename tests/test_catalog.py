@@ -1,0 +1,549 @@
+"""The catalog: refresh reads only what changed, load reads nothing, bad files are rebuilt."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import reader.library.catalog as catalog_module
+from reader.library import Library
+from reader.library.catalog import APPLICATION_ID, Catalog, RefreshReport
+from reader.library.scan import PageLocation, ScanResult, scan_library
+
+#: An mtime well in the past, so that files never look "racily" fresh.
+OLD = time.time() - 3600
+
+
+def write(root: Path, relative: str, text: str | bytes, *, mtime: float = OLD) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "lib"
+    write(root, "post.en.md", '+++\ntitle = "Hello"\ndate = 2024-01-02\n+++\n\nFirst.\n\nSecond.\n')
+    write(root, "post.de.md", "# Hallo\n\nErstens.\n")
+    write(root, "notes/plain.txt", "Plain title\n2023-05-06\n\nOne.\n\nTwo.\n")
+    return root
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Iterator[Catalog]:
+    with Catalog(tmp_path / "cache" / "catalog.sqlite") as opened:
+        yield opened
+
+
+def counts(report: RefreshReport) -> tuple[int, int, int, int, int]:
+    return report.added, report.changed, report.removed, report.unchanged, report.files
+
+
+def assert_same(result: ScanResult, expected: ScanResult) -> None:
+    """Equal as a scan would give: articles (in order, every field), problems, files."""
+    assert list(result.articles) == list(expected.articles)
+    assert result.articles == expected.articles
+    for key, article in expected.articles.items():
+        assert result.articles[key].languages == article.languages
+        assert result.articles[key].titles() == article.titles()
+    assert result.problems == expected.problems
+    assert result.files == expected.files
+
+
+def test_for_roots_names_one_file_per_set_of_roots(tmp_path: Path) -> None:
+    first = Catalog.for_roots([tmp_path / "a"])
+    again = Catalog.for_roots([tmp_path / "a" / ".." / "a"])
+    other = Catalog.for_roots([tmp_path / "a", tmp_path / "b"])
+    assert first.path == again.path
+    assert first.path != other.path
+    assert first.path is not None
+    assert first.path.parent == Path(os.environ["READER_CACHE_DIR"])
+    assert first.path.name.startswith("catalog-") and first.path.suffix == ".sqlite"
+
+
+def test_new_catalog_is_empty_and_loads_nothing(catalog: Catalog, library_dir: Path) -> None:
+    assert catalog.is_empty()
+    assert catalog.load([library_dir], "en") is None
+    assert catalog.article_count() == 0
+
+
+def test_refresh_and_load_equal_a_scan_of_the_bundled_library(
+    bundled_library: Path, catalog: Catalog
+) -> None:
+    expected = scan_library([bundled_library])
+    report = catalog.refresh([bundled_library])
+    assert counts(report) == (expected.files, 0, 0, 0, expected.files)
+    assert_same(report.result, expected)
+    assert report.problems == report.result.problems
+    catalog.close()
+
+    reopened = Catalog(catalog.path)
+    loaded = reopened.load([bundled_library], "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
+    assert reopened.article_count() == len(expected.articles) == 3
+    assert not reopened.is_empty()
+    reopened.close()
+
+
+def test_second_refresh_reads_nothing(bundled_library: Path, catalog: Catalog) -> None:
+    first = catalog.refresh([bundled_library])
+    second = catalog.refresh([bundled_library])
+    assert counts(second) == (0, 0, 0, first.files, first.files)
+    assert second.read == 0
+    assert_same(second.result, first.result)
+
+
+def test_load_reads_no_file(
+    bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog.refresh([bundled_library])
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("load must not read or walk")
+
+    monkeypatch.setattr(catalog_module, "read_page_document", no_reading)
+    monkeypatch.setattr(catalog_module, "iter_page_paths", no_reading)
+    monkeypatch.setattr(os, "scandir", no_reading)
+    assert catalog.load([bundled_library], "en") is not None
+
+
+def test_refresh_detects_added_changed_removed_and_renamed_files(
+    library_dir: Path, catalog: Catalog
+) -> None:
+    roots = [library_dir]
+    assert counts(catalog.refresh(roots)) == (3, 0, 0, 0, 3)
+
+    write(library_dir, "post.fr.md", "# Bonjour\n")
+    report = catalog.refresh(roots)
+    assert counts(report) == (1, 0, 0, 3, 4)
+    assert report.result.articles["post"].languages == ["de", "en", "fr"]
+
+    # Same size, other text, other mtime.
+    write(library_dir, "post.de.md", "# Hallo\n\nZweitens\n", mtime=OLD + 10)
+    report = catalog.refresh(roots)
+    assert counts(report) == (0, 1, 0, 3, 4)
+    assert report.result.articles["post"].variants["de"].paragraphs == 1
+
+    # Another size, same mtime.
+    write(library_dir, "post.de.md", "# Guten Tag\n\nA.\n\nB.\n", mtime=OLD + 10)
+    report = catalog.refresh(roots)
+    assert counts(report) == (0, 1, 0, 3, 4)
+    assert report.result.articles["post"].titles()["de"] == "Guten Tag"
+
+    (library_dir / "post.fr.md").unlink()
+    report = catalog.refresh(roots)
+    assert counts(report) == (0, 0, 1, 3, 3)
+    assert report.result.articles["post"].languages == ["de", "en"]
+
+    (library_dir / "notes" / "plain.txt").rename(library_dir / "notes" / "renamed.txt")
+    report = catalog.refresh(roots)
+    assert counts(report) == (1, 0, 1, 2, 3)
+    assert "notes/renamed" in report.result.articles
+    assert "notes/plain" not in report.result.articles
+
+    assert_same(report.result, scan_library(roots))
+    loaded = catalog.load(roots, "en")
+    assert loaded is not None
+    assert_same(loaded, scan_library(roots))
+
+
+def test_a_file_modified_just_before_it_was_read_is_read_again(
+    library_dir: Path, catalog: Catalog
+) -> None:
+    write(library_dir, "fresh.md", "# Fresh\n", mtime=time.time())
+    catalog.refresh([library_dir])
+    # Its mtime cannot prove that it did not change again within the same tick.
+    assert counts(catalog.refresh([library_dir])) == (0, 1, 0, 3, 4)
+    write(library_dir, "fresh.md", "# Fresh\n")
+    assert counts(catalog.refresh([library_dir])) == (0, 1, 0, 3, 4)
+    assert counts(catalog.refresh([library_dir])) == (0, 0, 0, 4, 4)
+
+
+def test_problems_are_stored_and_unreadable_files_not_reread(
+    library_dir: Path, catalog: Catalog
+) -> None:
+    write(library_dir, "binary.txt", b"\x00\x01\x02garbage")
+    write(library_dir, "bad-front.md", "+++\ntitle = \n+++\n\nBody.\n")
+    write(library_dir, "post.md", "+++\nlang = 'de'\n+++\n\n# Noch ein Hallo\n")
+    expected = scan_library([library_dir])
+    reasons = {problem.path: problem for problem in expected.problems}
+    assert reasons["binary.txt"].skipped
+    assert not reasons["bad-front.md"].skipped
+    assert "second de variant" in reasons["post.md"].reason
+
+    report = catalog.refresh([library_dir])
+    assert_same(report.result, expected)
+    again = catalog.refresh([library_dir])
+    assert counts(again) == (0, 0, 0, 6, 6)
+    assert_same(again.result, expected)
+    loaded = catalog.load([library_dir], "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
+
+
+def test_walk_problems_are_reported(library_dir: Path, catalog: Catalog) -> None:
+    os.mkfifo(library_dir / "pipe.md")
+    (library_dir / "loop").symlink_to(library_dir, target_is_directory=True)
+    expected = scan_library([library_dir])
+    assert expected.problems
+    report = catalog.refresh([library_dir])
+    assert_same(report.result, expected)
+    loaded = catalog.load([library_dir], "en")
+    assert loaded is not None
+    assert loaded.problems == expected.problems
+
+
+def test_translation_keys_and_language_directories(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "site"
+    write(root, "en/about-us.md", '+++\ntitle = "About"\ntranslationKey = "about"\n+++\n')
+    write(root, "de/ueber-uns.md", "---\ntitle: Über uns\ntranslationKey: about\n---\n")
+    write(root, "fr/about-us.md", "# À propos\n")
+    write(root, "pt-br/guide/intro.md", "# Introdução\n")
+    write(root, "en/guide/intro.md", "# Intro\n")
+    expected = scan_library([root])
+    assert sorted(expected.articles) == ["about", "guide/intro"]
+    assert_same(catalog.refresh([root]).result, expected)
+    loaded = catalog.load([root], "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
+
+
+def test_several_roots_and_odd_file_names(tmp_path: Path, catalog: Catalog) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    write(first, "same.en.md", "# One\n")
+    write(second, "same.en.md", "# Two\n")
+    write(second, "spaces and ünïcödé.md", "# Name\n")
+    odd = os.fsencode(second) + b"/latin1-\xe9.txt"
+    with open(odd, "wb") as handle:
+        handle.write(b"Odd name\n\nBody.\n")
+    os.utime(odd, (OLD, OLD))
+    roots = [first, second]
+    expected = scan_library(roots)
+    assert_same(catalog.refresh(roots).result, expected)
+    assert counts(catalog.refresh(roots)) == (0, 0, 0, 4, 4)
+    loaded = catalog.load(roots, "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
+
+
+def test_roots_spelled_differently_give_paths_spelled_as_asked(
+    library_dir: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog.refresh([library_dir])
+    monkeypatch.chdir(library_dir.parent)
+    loaded = catalog.load([Path("lib")], "en")
+    assert loaded is not None
+    assert_same(loaded, scan_library([Path("lib")]))
+
+
+def test_load_of_other_roots_gives_nothing(
+    library_dir: Path, tmp_path: Path, catalog: Catalog
+) -> None:
+    catalog.refresh([library_dir])
+    assert catalog.load([tmp_path], "en") is None
+    # Refreshing the same file for other roots starts afresh.
+    other = tmp_path / "other"
+    write(other, "x.md", "# X\n")
+    report = catalog.refresh([other])
+    assert counts(report) == (1, 0, 0, 0, 1)
+    assert list(report.result.articles) == ["x"]
+
+
+def test_default_language_change(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "lib"
+    write(root, "post.md", "# Post\n")
+    write(root, "post.de.md", "# Beitrag\n")
+    catalog.refresh([root], "en")
+    loaded = catalog.load([root], "fi")
+    assert loaded is not None
+    assert_same(loaded, scan_library([root], "fi"))
+    report = catalog.refresh([root], "fi")
+    assert counts(report) == (0, 1, 0, 1, 2)
+    assert report.result.articles["post"].languages == ["de", "fi"]
+
+
+def test_a_smaller_size_limit_rereads_big_files(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "lib"
+    write(root, "big.txt", "Big\n\n" + "word " * 400 + "\n")
+    write(root, "small.txt", "Small\n\nword\n")
+    catalog.refresh([root], max_bytes=1 << 20)
+    report = catalog.refresh([root], max_bytes=1024)
+    assert counts(report) == (0, 1, 0, 1, 2)
+    assert any("larger than" in problem.reason for problem in report.problems)
+
+
+def test_progress_walks_then_reads(tmp_path: Path, catalog: Catalog) -> None:
+    root = tmp_path / "lib"
+    for number in range(250):
+        write(root, f"d{number % 3}/page{number:03d}.txt", f"Title {number}\n\nBody.\n")
+    calls: list[tuple[int, int, str]] = []
+    catalog.refresh([root], progress=lambda done, total, path: calls.append((done, total, path)))
+    walking = [call for call in calls if call[1] == 0]
+    reading = [call for call in calls if call[1] == 250]
+    assert [done for done, _, _ in walking] == [100, 200]
+    assert [done for done, _, _ in reading] == [100, 200, 250]
+    assert calls[-1] == (250, 250, "")
+    assert all(path.endswith(".txt") for _, _, path in calls[:-1])
+
+
+def test_an_aborted_refresh_is_completed_by_the_next(
+    tmp_path: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "lib"
+    for number in range(120):
+        write(root, f"page{number:03d}.en.md", f"# Page {number}\n\nText {number}.\n")
+        write(root, f"page{number:03d}.de.md", f"# Seite {number}\n\nText {number}.\n")
+    monkeypatch.setattr(catalog_module, "BATCH_FILES", 50)
+
+    def abort(done: int, total: int, path: str) -> None:
+        if total and done >= 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        catalog.refresh([root], progress=abort)
+    monkeypatch.undo()
+    expected = scan_library([root])
+    # Half written: load regroups what is there (no file read), a refresh completes it.
+    partial = catalog.load([root], "en")
+    assert partial is not None
+    assert 0 < sum(len(a.variants) for a in partial.articles.values()) < 240
+    report = catalog.refresh([root])
+    assert report.added + report.unchanged == 240
+    assert_same(report.result, expected)
+    loaded = catalog.load([root], "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
+
+
+def test_load_after_a_crash_regroups_from_the_rows(library_dir: Path, catalog: Catalog) -> None:
+    catalog.refresh([library_dir])
+    with catalog.connection() as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'dirty'")
+        conn.execute("UPDATE variants SET article_key = NULL")
+    loaded = catalog.load([library_dir], "en")
+    assert loaded is not None
+    assert_same(loaded, scan_library([library_dir]))
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"this is not a database at all, just some words" * 100,
+        os.urandom(8192),
+        b"SQLite format 3\x00" + b"\xff" * 200,
+        b"",
+    ],
+    ids=["text", "random", "bad-header", "empty"],
+)
+def test_garbage_cache_file_is_rebuilt(garbage: bytes, tmp_path: Path, library_dir: Path) -> None:
+    path = tmp_path / "cache" / "catalog.sqlite"
+    path.parent.mkdir()
+    path.write_bytes(garbage)
+    catalog = Catalog(path)
+    assert catalog.load([library_dir], "en") is None
+    report = catalog.refresh([library_dir])
+    assert counts(report) == (3, 0, 0, 0, 3)
+    catalog.close()
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+    reopened = Catalog(path)
+    loaded = reopened.load([library_dir], "en")
+    assert loaded is not None
+    assert_same(loaded, scan_library([library_dir]))
+    reopened.close()
+
+
+def test_truncated_catalog_is_rebuilt(bundled_library: Path, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as catalog:
+        catalog.refresh([bundled_library])
+    size = path.stat().st_size
+    assert size > 100_000
+    with open(path, "r+b") as handle:
+        handle.truncate(size // 3)
+    with Catalog(path) as damaged:
+        # Damage may show at once or only when the missing pages are needed; either
+        # way nothing raises and the catalog comes back empty and usable.
+        damaged.load([bundled_library], "en")
+        damaged.search("GPU")
+        report = damaged.refresh([bundled_library])
+        assert report.unchanged == 0
+        assert_same(report.result, scan_library([bundled_library]))
+        assert damaged.search("GPU")
+
+
+def test_database_of_another_program_is_replaced(tmp_path: Path, library_dir: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    other = sqlite3.connect(path)
+    other.execute("PRAGMA application_id = 42")
+    other.execute("CREATE TABLE precious (x)")
+    other.commit()
+    other.close()
+    with Catalog(path) as catalog:
+        assert catalog.load([library_dir], "en") is None
+        assert counts(catalog.refresh([library_dir])) == (3, 0, 0, 0, 3)
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    check.close()
+
+
+def test_plain_sqlite_database_without_our_id_is_replaced(
+    tmp_path: Path, library_dir: Path
+) -> None:
+    path = tmp_path / "catalog.sqlite"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE variants (x)")
+    other.commit()
+    other.close()
+    with Catalog(path) as catalog:
+        assert counts(catalog.refresh([library_dir])) == (3, 0, 0, 0, 3)
+
+
+@pytest.mark.parametrize("version", [1, 99])
+def test_older_or_newer_schema_is_rebuilt(tmp_path: Path, library_dir: Path, version: int) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as catalog:
+        catalog.refresh([library_dir])
+    other = sqlite3.connect(path)
+    other.execute(f"PRAGMA user_version = {version}")
+    other.commit()
+    other.close()
+    with Catalog(path) as catalog:
+        assert catalog.load([library_dir], "en") is None
+        assert counts(catalog.refresh([library_dir])) == (3, 0, 0, 0, 3)
+
+
+def test_index_built_with_other_folding_is_rebuilt(tmp_path: Path, library_dir: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as catalog:
+        catalog.refresh([library_dir])
+        with catalog.connection() as conn:
+            conn.execute("UPDATE meta SET value = 'old' WHERE key = 'fold'")
+    with Catalog(path) as catalog:
+        assert catalog.load([library_dir], "en") is None
+
+
+def test_unusable_cache_directory_falls_back_to_memory(tmp_path: Path, library_dir: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    catalog = Catalog(blocker / "catalog.sqlite")
+    report = catalog.refresh([library_dir])
+    assert counts(report) == (3, 0, 0, 0, 3)
+    assert catalog.path is None
+    assert catalog.load([library_dir], "en") is not None
+    catalog.close()
+
+
+def test_two_catalog_objects_share_one_file(tmp_path: Path, library_dir: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as first, Catalog(path) as second:
+        first.refresh([library_dir])
+        loaded = second.load([library_dir], "en")
+        assert loaded is not None
+        write(library_dir, "new.md", "# New\n")
+        assert counts(second.refresh([library_dir])) == (1, 0, 0, 3, 4)
+        assert counts(first.refresh([library_dir])) == (0, 0, 0, 4, 4)
+
+
+def test_worker_processes_give_the_same_result(
+    bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[int] = []
+    original_map = catalog_module._WorkerPool.map
+
+    def counting_map(pool: object, chunks: list[object]) -> Iterator[object]:
+        for results in original_map(pool, chunks):  # type: ignore[arg-type]
+            served.append(len(results))
+            yield results
+
+    monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(catalog_module, "POOL_CHUNK", 4)
+    monkeypatch.setattr(catalog_module, "_worker_count", lambda: 2)
+    monkeypatch.setattr(catalog_module._WorkerPool, "map", counting_map)
+    report = catalog.refresh([bundled_library])
+    assert sum(served) == report.files  # every page came from a worker
+    assert_same(report.result, scan_library([bundled_library]))
+    assert catalog.search("训练")
+
+
+def test_broken_workers_fall_back_to_reading_here(
+    bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def map(self, chunks: list[list[PageLocation]]) -> Iterator[list[object]]:
+            yield list(catalog_module._read_chunk(chunks[0], "en", 1 << 20))
+            raise EOFError("worker died")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(catalog_module, "_worker_count", lambda: 2)
+    monkeypatch.setattr(catalog_module, "_WorkerPool", Broken)
+    report = catalog.refresh([bundled_library])
+    assert_same(report.result, scan_library([bundled_library]))
+
+
+def test_library_uses_its_catalog(bundled_library: Path, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    library = Library([bundled_library], catalog=Catalog(path))
+    assert not library.load_cached()
+    report = library.refresh()
+    assert report.read == report.files > 0
+    assert library.article("gpu-training-dilemma") is not None
+
+    restarted = Library([bundled_library], catalog=Catalog(path))
+    assert restarted.load_cached()
+    assert restarted.articles == library.articles
+    assert restarted.problems == library.problems
+    variant = restarted.articles["gpu-training-dilemma"].variants["zh"]
+    assert restarted.load(variant).paragraph_count == variant.paragraphs
+
+
+def test_library_without_catalog_refreshes_by_scanning(bundled_library: Path) -> None:
+    library = Library([bundled_library])
+    assert not library.load_cached()
+    calls: list[tuple[int, int, str]] = []
+    report = library.refresh(lambda *args: calls.append(args))
+    assert report.files == report.added == len(list(bundled_library.glob("*.*")))
+    assert library.article("reader-guide") is not None
+
+
+def test_searching_imports_neither_textual_nor_the_parsers(
+    bundled_library: Path, tmp_path: Path
+) -> None:
+    """``reader search`` opens the catalog and queries it; nothing heavy is imported."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    path = tmp_path / "catalog.sqlite"
+    with Catalog(path) as catalog:
+        catalog.refresh([bundled_library])
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from reader.library.catalog import Catalog\n"
+        f"hits = Catalog(Path({str(path)!r})).search('训练')\n"
+        "assert hits and hits[0].key == 'gpu-training-dilemma', hits\n"
+        "heavy = {'textual', 'markdown_it', 'langcodes', 'yaml', 'charset_normalizer', 'rich'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,384 @@
+"""Search in every script: accents, tonos, case, CJK substrings, snippets, hostile queries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.library import Library
+from reader.library.catalog import Catalog
+from reader.library.search import (
+    SearchHit,
+    fold_full,
+    index_text,
+    make_snippet,
+    match_expression,
+    parse_query,
+    search,
+)
+from tests.conftest import BUNDLED_LIBRARY
+
+OLD = time.time() - 3600
+
+EXTRA_FILES = {
+    "surprise.de.md": (
+        '+++\ntitle = "Eine Geschichte"\ndate = 2025-01-01\n+++\n\n'
+        "Der erste Absatz erzählt nichts Besonderes.\n\n"
+        "Dann kam die große Überraschung am Bahnhof, und niemand war vorbereitet.\n"
+    ),
+    "surprise.el.md": (
+        '+++\ntitle = "Μια ιστορία"\n+++\n\n'
+        "Πρώτη παράγραφος.\n\nΉταν πολύ όμορφη μέρα στην Αθήνα.\n"
+    ),
+    "surprise.ru.md": (
+        '+++\ntitle = "История"\n+++\n\n'
+        "Первый абзац.\n\nВ Москве стояла ёлка высотой в три метра.\n"
+    ),
+    "surprise.ko.md": '+++\ntitle = "이야기"\n+++\n\n한국어 검색을 시험합니다.\n',
+    "quote.en.md": (
+        '+++\ntitle = "A quotation"\n+++\n\n'
+        "Opening words.\n\nThe sign said 我们欢迎你 in big letters.\n\n"
+        'An e-mail arrived; (parentheses) and "quotes" and AND OR NOT.\n'
+    ),
+}
+
+
+def build(root: Path) -> Path:
+    shutil.copytree(BUNDLED_LIBRARY, root)
+    for name, text in EXTRA_FILES.items():
+        (root / name).write_text(text, encoding="utf-8")
+        os.utime(root / name, (OLD, OLD))
+    return root
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Library, Catalog]]:
+    """The bundled library plus a few files, indexed once for this module."""
+    base = tmp_path_factory.mktemp("search")
+    root = build(base / "library")
+    catalog = Catalog(base / "catalog.sqlite")
+    library = Library([root], catalog=catalog)
+    library.refresh()
+    yield library, catalog
+    catalog.close()
+
+
+@pytest.fixture
+def library(indexed: tuple[Library, Catalog]) -> Library:
+    return indexed[0]
+
+
+def find(library: Library, query: str, **kwargs: object) -> list[SearchHit]:
+    hits = library.search(query, **kwargs)  # type: ignore[arg-type]
+    assert len({(hit.key, hit.language) for hit in hits}) == len(hits)
+    return hits
+
+
+def paragraph_text(library: Library, hit: SearchHit) -> str:
+    """The text of the block the hit points at, as the article view would show it."""
+    variant = library.articles[hit.key].variants[hit.language]
+    document = library.load(variant)
+    if hit.in_title:
+        return document.title
+    return document.blocks[hit.paragraph].plain_text
+
+
+def assert_highlights(hit: SearchHit, expected: str) -> None:
+    """Every highlight marks the (folded, case-insensitive) expected text."""
+    assert hit.highlights
+    for start, end in hit.highlights:
+        assert 0 <= start < end <= len(hit.snippet)
+        marked = fold_full(hit.snippet[start:end]).lower()
+        assert fold_full(expected).lower() in marked
+
+
+def only(hits: list[SearchHit], key: str, language: str) -> SearchHit:
+    matching = [hit for hit in hits if (hit.key, hit.language) == (key, language)]
+    assert len(matching) == 1, hits
+    return matching[0]
+
+
+@pytest.mark.parametrize("query", ["uberraschung", "Überraschung", "UBERRASCHUNG", "überrasch"])
+def test_latin_with_and_without_accents(library: Library, query: str) -> None:
+    hit = only(find(library, query), "surprise", "de")
+    assert hit.paragraph == 1
+    assert "Überraschung" in hit.snippet
+    assert_highlights(hit, "uberraschung")
+    assert "Überraschung" in paragraph_text(library, hit)
+
+
+@pytest.mark.parametrize("query", ["πολυ", "πολύ", "ΠΟΛΥ", "Πολύ"])
+def test_greek_with_and_without_tonos(library: Library, query: str) -> None:
+    hit = only(find(library, query), "surprise", "el")
+    assert hit.paragraph == 1
+    assert_highlights(hit, "πολυ")
+    assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "πολύ"
+
+
+@pytest.mark.parametrize("query", ["αναπτυξης", "ανάπτυξης", "ΑΝΑΠΤΥΞΗΣ"])
+def test_greek_final_sigma_and_capitals(library: Library, query: str) -> None:
+    hits = find(library, query, language="el")
+    assert {hit.key for hit in hits} >= {"gpu-training-dilemma"}
+
+
+@pytest.mark.parametrize("query", ["москве", "МОСКВЕ", "Москве", "елка", "ёлка", "ЁЛКА"])
+def test_cyrillic_case_insensitive_and_yo(library: Library, query: str) -> None:
+    hit = only(find(library, query), "surprise", "ru")
+    assert hit.paragraph == 1
+    assert_highlights(hit, fold_full(query))
+
+
+def test_cyrillic_in_the_bundled_articles(library: Library) -> None:
+    hits = find(library, "ОБУЧЕНИЯ")
+    hit = only(hits, "gpu-training-dilemma", "ru")
+    assert hit.in_title and hit.paragraph == 0
+    assert hit.snippet.startswith("Дилемма обучения")
+
+
+@pytest.mark.parametrize("query", ["训练", "训", "GPU训练", "国际合作", "技术的优化与创新"])
+def test_chinese_substrings(library: Library, query: str) -> None:
+    hits = find(library, query, language="zh")
+    hit = only(hits, "gpu-training-dilemma", "zh")
+    assert query in paragraph_text(library, hit)
+    assert_highlights(hit, query)
+
+
+def test_chinese_hit_opens_at_the_right_paragraph(library: Library) -> None:
+    # Only the fourth paragraph of the Chinese GPU article speaks of 知识产权 (IP).
+    hit = only(find(library, "知识产权"), "gpu-training-dilemma", "zh")
+    variant = library.articles["gpu-training-dilemma"].variants["zh"]
+    blocks = library.load(variant).blocks
+    expected = next(i for i, block in enumerate(blocks) if "知识产权" in block.plain_text)
+    assert hit.paragraph == expected == 3
+    assert not hit.in_title
+
+
+@pytest.mark.parametrize("query", ["トレーニング", "ジレンマ", "業界"])
+def test_japanese_substrings(library: Library, query: str) -> None:
+    hit = only(find(library, query), "gpu-training-dilemma", "ja")
+    assert query in paragraph_text(library, hit)
+    assert_highlights(hit, query)
+
+
+def test_korean_substring_inside_a_word(library: Library) -> None:
+    hit = only(find(library, "국어"), "surprise", "ko")
+    assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "국어"
+
+
+def test_chinese_quoted_in_an_english_article(library: Library) -> None:
+    hit = only(find(library, "欢迎"), "quote", "en")
+    assert hit.paragraph == 1
+    assert_highlights(hit, "欢迎")
+
+
+def test_devanagari_word(library: Library) -> None:
+    hit = only(find(library, "प्रौद्योगिकी"), "huang-zuckerberg-open-source", "sa")
+    assert "प्रौद्योगिकी" in paragraph_text(library, hit)
+
+
+def test_a_query_in_any_language_searches_every_variant(library: Library) -> None:
+    article = library.articles["gpu-training-dilemma"]
+    expected = {
+        language
+        for language, variant in article.variants.items()
+        if any("GPU" in block.plain_text for block in library.load(variant).blocks)
+    }
+    assert len(expected) == 13  # all but Sanskrit, in six scripts
+    hits = find(library, "GPU", limit=100)
+    assert {hit.language for hit in hits if hit.key == article.key} == expected
+
+
+def test_language_filter(library: Library) -> None:
+    hits = find(library, "GPU", language="de", limit=50)
+    assert hits
+    assert {hit.language for hit in hits} == {"de"}
+    assert find(library, "GPU", language="xx") == []
+
+
+def test_at_most_one_hit_per_article_and_language_and_the_limit(library: Library) -> None:
+    hits = find(library, "GPU", limit=5)
+    assert len(hits) == 5
+    assert [hit.score for hit in hits] == sorted(hit.score for hit in hits)
+
+
+def test_words_are_anded_and_phrases_exact(library: Library) -> None:
+    assert only(find(library, "große Bahnhof"), "surprise", "de")
+    assert find(library, "Überraschung Москве") == []
+    assert find(library, '"open source"', language="en")
+    assert find(library, '"source open"', language="en") == []
+
+
+def test_prefixes_from_three_characters(library: Library) -> None:
+    assert only(find(library, "Bahnh"), "surprise", "de")
+    assert find(library, "Ba", language="de") == []
+
+
+def test_paragraph_index_matches_the_article_view(library: Library) -> None:
+    for query in ["vorbereitet", "Opening", "Αθήνα", "метра"]:
+        (hit,) = find(library, query)
+        assert not hit.in_title
+        text = fold_full(paragraph_text(library, hit)).lower()
+        assert fold_full(query).lower() in text
+
+
+def test_title_match(library: Library) -> None:
+    hit = only(find(library, "Geschichte"), "surprise", "de")
+    assert hit.in_title
+    assert hit.paragraph == 0
+    assert hit.snippet == "Eine Geschichte"
+    assert hit.title == "Eine Geschichte"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        '"unclosed',
+        "-",
+        "*",
+        "AND",
+        "OR NOT",
+        "(",
+        ")",
+        "NEAR(a b)",
+        "a:b",
+        "^start",
+        "text:GPU",
+        "{",
+        "e-mail",
+        "\x00",
+        "\u0301",
+        "🙂",
+        "   ",
+        "a" * 5000,
+        '" OR "',
+        "col:*",
+    ],
+)
+def test_hostile_queries_never_raise(library: Library, query: str) -> None:
+    hits = find(library, query)
+    assert isinstance(hits, list)
+
+
+def test_operators_are_taken_literally(library: Library) -> None:
+    hit = only(find(library, "AND OR NOT"), "quote", "en")
+    assert hit.paragraph == 2
+    assert only(find(library, "e-mail"), "quote", "en")
+    assert only(find(library, "(parentheses)"), "quote", "en")
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=st.text(max_size=60))
+def test_any_text_query_never_raises(library: Library, query: str) -> None:
+    hits = library.search(query, limit=5)
+    for hit in hits:
+        for start, end in hit.highlights:
+            assert 0 <= start < end <= len(hit.snippet)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    query=st.text(alphabet=st.sampled_from(list("\"-*()^:{}+ ANDORNEARxyzé训ü\\'")), max_size=30)
+)
+def test_fts_syntax_soup_never_raises(indexed: tuple[Library, Catalog], query: str) -> None:
+    assert isinstance(search(indexed[1], query), list)
+
+
+def test_snippet_is_plain_and_short_around_a_late_match(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    long = " ".join(["filler"] * 200) + " needle\x1b[31m " + " ".join(["tail"] * 50)
+    (root / "long.md").write_text(f"# Long\n\n{long}\n", encoding="utf-8")
+    library = Library([root], catalog=Catalog(tmp_path / "c.sqlite"))
+    library.refresh()
+    (hit,) = library.search("needle")
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert 60 <= len(hit.snippet) <= 130
+    assert "\x1b" not in hit.snippet
+    ((start, end),) = hit.highlights
+    assert hit.snippet[start:end] == "needle"
+
+
+def test_make_snippet_counts_wide_characters() -> None:
+    text = "的" * 300
+    snippet, highlights = make_snippet(text, [(150, 152)])
+    assert len(snippet) <= 60
+    assert highlights and snippet[highlights[0][0] : highlights[0][1]] == "的的"
+
+
+def test_query_parsing_and_escaping() -> None:
+    assert parse_query('foo "bar baz" -x ( "unclosed') == [
+        ("foo", False),
+        ("bar baz", True),
+        ("-x", False),
+        ("unclosed", True),
+    ]
+    assert parse_query('- * ( ) ""') == []
+    expression = match_expression([])
+    assert expression == ""
+    from reader.library.search import _terms
+
+    assert match_expression(_terms('AND "x"')) == '"AND" * AND "x"'
+    assert match_expression(_terms("训练")) == '" 训练 "'
+    assert match_expression(_terms("训")) == '" 训 " *'
+
+
+def test_index_text_segments_cjk_and_folds_greek() -> None:
+    assert index_text("GPU训练技术") == "GPU 训练 练技 技术 术 "
+    assert index_text("πολύ Ёлка") == "πολυ Елка"
+    assert index_text("plain") == "plain"
+
+
+def test_search_sees_changes_after_refresh(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    page = root / "page.md"
+    page.write_text("# Page\n\nAlpha words.\n", encoding="utf-8")
+    os.utime(page, (OLD, OLD))
+    library = Library([root], catalog=Catalog(tmp_path / "c.sqlite"))
+    library.refresh()
+    assert library.search("alpha")
+    page.write_text("# Page\n\nBeta words here.\n", encoding="utf-8")
+    os.utime(page, (OLD + 5, OLD + 5))
+    library.refresh()
+    assert library.search("alpha") == []
+    assert library.search("beta")
+    page.unlink()
+    library.refresh()
+    assert library.search("beta") == []
+
+
+def test_library_search_indexes_an_empty_catalog_first(
+    bundled_library: Path, tmp_path: Path
+) -> None:
+    library = Library([bundled_library], catalog=Catalog(tmp_path / "c.sqlite"))
+    assert library.catalog is not None and library.catalog.is_empty()
+    assert only(library.search("训练"), "gpu-training-dilemma", "zh")
+    assert not library.catalog.is_empty()
+
+
+def test_library_without_catalog_searches_in_memory(bundled_library: Path) -> None:
+    library = Library([bundled_library])
+    assert only(library.search("トレーニング"), "gpu-training-dilemma", "ja")
+
+
+def test_search_does_not_walk_the_library(
+    indexed: tuple[Library, Catalog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_walking(*args: object) -> None:
+        raise AssertionError("search must not walk the library")
+
+    monkeypatch.setattr(os, "scandir", no_walking)
+    assert search(indexed[1], "GPU")
