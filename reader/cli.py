@@ -72,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", metavar="CODE", help="preferred language, before config.toml's list (de, pt-BR…)"
     )
     parser.add_argument(
-        "--config-dir", metavar="DIR", help="user-data directory (default: READER_CONFIG_DIR, "
-        "else the platform's config dir)"
+        "--config-dir",
+        metavar="DIR",
+        help="user-data directory (default: READER_CONFIG_DIR, else the platform's config dir)",
     )
     parser.add_argument("--open", metavar="KEY", help="start the interface on this article")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -87,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bookmarks = commands.add_parser("bookmarks", help="list, add or remove bookmarks")
     bookmarks.add_argument("--json", action="store_true", help="machine-readable output")
-    bookmark_actions = bookmarks.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    bookmark_actions = bookmarks.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser
+    )
     add_bookmark = bookmark_actions.add_parser("add", help="bookmark an article")
     add_bookmark.add_argument("key", metavar="KEY")
     add_bookmark.add_argument("--lang", dest="item_lang", metavar="CODE")
@@ -138,7 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
-    from reader.userdata import UserData
     from reader.userdata.config import ConfigError, load_config
     from reader.userdata.paths import resolve_config_dir
 
@@ -147,11 +149,14 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(config_dir)
     except ConfigError as error:
         raise CliError(str(error)) from error
-    userdata = UserData(config_dir)
     languages = _preferred_languages(args.lang, config.languages)
     library = _library(args.library, config)
 
     command = args.command
+    if command in (None, "bookmarks", "notes"):
+        from reader.userdata import UserData
+
+        userdata = UserData(config_dir)
     if command is None:
         return _tui(library, userdata, config, languages, args.open)
     if command == "bookmarks" and args.action:
@@ -213,9 +218,17 @@ def _library(cli_roots: list[str] | None, config: Any) -> Any:
     name = roots[0].resolve().name if len(roots) == 1 else f"{len(roots)} libraries"
     if roots[0].resolve() == bundled_library_path().resolve():
         name = "bundled library"
+    default_language = config.default_language
+    if default_language != "auto":
+        from reader.languages import normalize_tag
+
+        tag = normalize_tag(default_language)
+        if tag is None:
+            raise CliError(f"config.toml: default_language {default_language!r} is no language tag")
+        default_language = tag
     return Library(
         roots,
-        default_language=config.default_language,
+        default_language=default_language,
         max_bytes=config.max_file_kib * 1024,
         name=name,
         catalog=_catalog(roots),
@@ -229,7 +242,10 @@ def _catalog(roots: list[Path]) -> Any:
     try:
         return Catalog.for_roots(roots)
     except OSError as error:
-        print(f"reader: no catalog cache ({error.strerror or error}); reading every file", file=sys.stderr)
+        print(
+            f"reader: no catalog cache ({error.strerror or error}); reading every file",
+            file=sys.stderr,
+        )
         return None
 
 
@@ -266,7 +282,10 @@ def _index(library: Any, *, quiet: bool) -> int:
         f"{report.removed} removed, {report.unchanged} unchanged in {report.seconds:.1f} s"
     )
     problems = len(library.problems)
-    print(f"{problems} problem{'s' if problems != 1 else ''}" + (" (reader problems)" if problems else ""))
+    print(
+        f"{problems} problem{'s' if problems != 1 else ''}"
+        + (" (reader problems)" if problems else "")
+    )
     return 0
 
 
@@ -304,22 +323,32 @@ def _search(library: Any, query: str, language: str | None, limit: int, as_json:
 
         console = Console(markup=False, highlight=False, emoji=False)
         for hit in hits:
-            console.print(Text(f"{hit.key}  {hit.language}  ¶{hit.paragraph + 1}  ", style="dim") + Text(clean_line(hit.title), style="bold"))
+            console.print(
+                Text(f"{hit.key}  {hit.language}  ¶{hit.paragraph + 1}  ", style="dim")
+                + Text(clean_line(hit.title), style="bold")
+            )
             snippet = Text("    " + clean_line(hit.snippet))
             for start, end in hit.highlights:
                 snippet.stylize("bold reverse", start + 4, end + 4)
             console.print(snippet)
     else:
         for hit in hits:
-            print(f"{hit.key}\t{hit.language}\t¶{hit.paragraph + 1}\t{clean_line(hit.title)}\t{clean_line(hit.snippet)}")
+            print(
+                f"{hit.key}\t{hit.language}\t¶{hit.paragraph + 1}\t"
+                f"{clean_line(hit.title)}\t{clean_line(hit.snippet)}"
+            )
     if not hits:
         print("no match", file=sys.stderr)
     return 0
 
 
-def _tui(library: Any, userdata: Any, config: Any, languages: list[str], open_key: str | None) -> int:
+def _tui(
+    library: Any, userdata: Any, config: Any, languages: list[str], open_key: str | None
+) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
-        raise CliError("the interface needs a terminal; use 'reader list' or 'reader show KEY' in scripts")
+        raise CliError(
+            "the interface needs a terminal; use 'reader list' or 'reader show KEY' in scripts"
+        )
     from reader.tui.app import ReaderApp
 
     app = ReaderApp(library, userdata, config=config, languages=languages, open_key=open_key)
@@ -462,7 +491,9 @@ def _warn_broken(store: Any) -> None:
         print(f"reader: {clean_line(str(error))}", file=sys.stderr)
 
 
-def _bookmark_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
+def _bookmark_action(
+    args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]
+) -> int:
     from reader.userdata import UserDataError
 
     library.refresh()
@@ -487,7 +518,9 @@ def _bookmark_action(args: argparse.Namespace, library: Any, userdata: Any, lang
     return 0
 
 
-def _note_action(args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]) -> int:
+def _note_action(
+    args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]
+) -> int:
     from reader.userdata import UserDataError
 
     library.refresh()
@@ -504,12 +537,17 @@ def _note_action(args: argparse.Namespace, library: Any, userdata: Any, language
     if not args.text.strip():
         raise CliError("the note is empty")
     try:
-        note = userdata.notes.add(article.key, language, args.text, paragraph=paragraph, quote=quote)
+        note = userdata.notes.add(
+            article.key, language, args.text, paragraph=paragraph, quote=quote
+        )
     except UserDataError as error:
         raise CliError(str(error)) from error
     except OSError as error:
         raise CliError(f"cannot write notes: {error.strerror or error}") from error
-    print(f"noted {article.key} ({language}{'' if paragraph is None else f', ¶{paragraph + 1}'}) id {note.id}")
+    print(
+        f"noted {article.key} ({language}"
+        f"{'' if paragraph is None else f', ¶{paragraph + 1}'}) id {note.id}"
+    )
     return 0
 
 

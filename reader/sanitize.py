@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
 
 # Escape sequences, 7-bit and 8-bit. String sequences (OSC, DCS, SOS, PM, APC) end at
 # BEL or ST (ESC \ or U+009C); an unterminated one runs to the end of the text.
@@ -39,7 +38,9 @@ _CONTROLS_ONE_LINE = re.compile(
 )
 # Zero-width and other invisible characters that deceive in names and links. ZWJ and
 # ZWNJ are left alone: Devanagari, Persian and emoji need them.
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff]"
+)
 SAFE_LINK_SCHEMES = frozenset({"http", "https"})
 
 
@@ -86,6 +87,8 @@ def safe_link(url: str) -> str | None:
     target = url.strip()
     if not target or clean_line(target, visible=True) != target:
         return None
+    from urllib.parse import urlsplit
+
     try:
         scheme = urlsplit(target).scheme.lower()
     except ValueError:

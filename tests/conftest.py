@@ -13,7 +13,9 @@ BUNDLED_LIBRARY = REPO / "assets" / "library"
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Point HOME, XDG dirs and the reader's own overrides at a fresh temporary tree."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))

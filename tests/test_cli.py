@@ -13,7 +13,9 @@ from reader import __version__
 from reader.cli import main
 from tests.conftest import REPO
 
-FOURTEEN = sorted(["zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la"])
+FOURTEEN = sorted(
+    ["zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la"]
+)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -31,12 +33,26 @@ def test_list_json_shape_on_the_bundled_library(capsys: pytest.CaptureFixture[st
     assert gpu["languages"] == FOURTEEN
     assert gpu["advertised"][:3] == ["zh", "ru", "en"]
     assert gpu["date"] == "2024-08-02"
-    assert gpu["titles"]["de"] == "GPU-Trainingsdilemma und globale Perspektive der Branchenentwicklung"
+    assert (
+        gpu["titles"]["de"]
+        == "GPU-Trainingsdilemma und globale Perspektive der Branchenentwicklung"
+    )
     assert articles["huang-zuckerberg-open-source"]["languages"] == FOURTEEN
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("sa", "जेन्सेन्"), ("zh", "黄仁勋"), ("el", "Ζάκερμπεργκ"), ("ru", "Цукерберг"), ("ja", "ザッカーバーグ")])
-def test_show_prints_the_article_in_that_script(capsys: pytest.CaptureFixture[str], lang: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("sa", "जेन्सेन्"),
+        ("zh", "黄仁勋"),
+        ("el", "Ζάκερμπεργκ"),
+        ("ru", "Цукерберг"),
+        ("ja", "ザッカーバーグ"),
+    ],
+)
+def test_show_prints_the_article_in_that_script(
+    capsys: pytest.CaptureFixture[str], lang: str, expected: str
+) -> None:
     code, out, _ = run(capsys, "show", "huang-zuckerberg-open-source", "--lang", lang)
     assert code == 0
     assert expected in out
@@ -56,22 +72,32 @@ def test_show_plain_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
     ("args", "message"),
     [
         (["show", "nope"], "reader: no article with key 'nope' (see 'reader list')\n"),
-        (["show", "gpu-training-dilemma", "--lang", "ko"], "reader: 'gpu-training-dilemma' has no ko variant"),
+        (
+            ["show", "gpu-training-dilemma", "--lang", "ko"],
+            "reader: 'gpu-training-dilemma' has no ko variant",
+        ),
         (["--library", "/does/not/exist", "list"], "reader: library not found: /does/not/exist\n"),
         (["--lang", "qqqqqq", "list"], "reader: unknown language 'qqqqqq'"),
         (["bookmarks", "add", "nope"], "reader: no article with key 'nope'"),
-        (["notes", "add", "gpu-training-dilemma", "x", "--paragraph", "99"], "reader: paragraph must be between 1 and 6\n"),
+        (
+            ["notes", "add", "gpu-training-dilemma", "x", "--paragraph", "99"],
+            "reader: paragraph must be between 1 and 6\n",
+        ),
     ],
 )
-def test_errors_are_one_line_and_non_zero(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
-    code, out, err = run(capsys, *args)
+def test_errors_are_one_line_and_non_zero(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
     assert code == 1
     assert err.startswith(message)
     assert err.count("\n") == 1
     assert "Traceback" not in err
 
 
-def test_unreadable_config_is_one_line(capsys: pytest.CaptureFixture[str], config_dir: Path) -> None:
+def test_unreadable_config_is_one_line(
+    capsys: pytest.CaptureFixture[str], config_dir: Path
+) -> None:
     config_dir.mkdir(parents=True)
     (config_dir / "config.toml").write_text("languages = [\n", encoding="utf-8")
     code, _, err = run(capsys, "list")
@@ -81,8 +107,26 @@ def test_unreadable_config_is_one_line(capsys: pytest.CaptureFixture[str], confi
 
 
 def test_bookmark_and_note_commands_round_trip(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "bookmarks", "add", "gpu-training-dilemma", "--lang", "de", "--paragraph", "3")[0] == 0
-    assert run(capsys, "notes", "add", "gpu-training-dilemma", "Zahlen prüfen", "--lang", "el", "--paragraph", "2")[0] == 0
+    assert (
+        run(capsys, "bookmarks", "add", "gpu-training-dilemma", "--lang", "de", "--paragraph", "3")[
+            0
+        ]
+        == 0
+    )
+    assert (
+        run(
+            capsys,
+            "notes",
+            "add",
+            "gpu-training-dilemma",
+            "Zahlen prüfen",
+            "--lang",
+            "el",
+            "--paragraph",
+            "2",
+        )[0]
+        == 0
+    )
     _, out, _ = run(capsys, "bookmarks", "--json")
     assert json.loads(out) == [
         {
@@ -95,7 +139,9 @@ def test_bookmark_and_note_commands_round_trip(capsys: pytest.CaptureFixture[str
     ]
     _, out, _ = run(capsys, "notes", "--json")
     notes = json.loads(out)
-    assert [(n["key"], n["language"], n["paragraph"], n["text"]) for n in notes] == [("gpu-training-dilemma", "el", 1, "Zahlen prüfen")]
+    assert [(n["key"], n["language"], n["paragraph"], n["text"]) for n in notes] == [
+        ("gpu-training-dilemma", "el", 1, "Zahlen prüfen")
+    ]
     assert set(notes[0]) == {"key", "language", "paragraph", "quote", "text", "created", "updated"}
     assert notes[0]["quote"]
     code, out, _ = run(capsys, "bookmarks", "remove", "gpu-training-dilemma")
@@ -103,7 +149,9 @@ def test_bookmark_and_note_commands_round_trip(capsys: pytest.CaptureFixture[str
     assert json.loads(run(capsys, "bookmarks", "--json")[1]) == []
 
 
-def test_corrupt_bookmarks_file_fails_clearly_and_stays_byte_identical(capsys: pytest.CaptureFixture[str], config_dir: Path) -> None:
+def test_corrupt_bookmarks_file_fails_clearly_and_stays_byte_identical(
+    capsys: pytest.CaptureFixture[str], config_dir: Path
+) -> None:
     config_dir.mkdir(parents=True)
     broken = b"version = 1\n[[bookmark]\nkey = \n"
     (config_dir / "bookmarks.toml").write_bytes(broken)
@@ -122,15 +170,36 @@ def test_problems_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
 
 
 def test_version_and_help_as_a_real_process() -> None:
-    version = subprocess.run([sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, cwd=REPO)
+    version = subprocess.run(
+        [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True, cwd=REPO
+    )
     assert (version.returncode, version.stdout) == (0, f"reader {__version__}\n")
-    help_text = subprocess.run([sys.executable, "-m", "reader", "--help"], capture_output=True, text=True, cwd=REPO)
+    help_text = subprocess.run(
+        [sys.executable, "-m", "reader", "--help"], capture_output=True, text=True, cwd=REPO
+    )
     assert help_text.returncode == 0
-    for word in ("list", "show", "bookmarks", "notes", "problems", "--library", "--lang", "--config-dir", "--open", "READER_CONFIG_DIR"):
+    for word in (
+        "list",
+        "show",
+        "bookmarks",
+        "notes",
+        "problems",
+        "--library",
+        "--lang",
+        "--config-dir",
+        "--open",
+        "READER_CONFIG_DIR",
+    ):
         assert word in help_text.stdout
 
 
 def test_interface_without_a_terminal_says_so() -> None:
-    result = subprocess.run([sys.executable, "-m", "reader"], capture_output=True, text=True, cwd=REPO, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "reader"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("reader: the interface needs a terminal")

@@ -18,7 +18,10 @@ from reader.languages import (
     tag_from_filename_suffix,
 )
 
-SITE_BAR = "한어Русский языкEnglishFrançaisIndonesianSanskrit日本語DeutschPortuguêsΕλληνικάespañolItalianoSuomalainenLatina"
+SITE_BAR = (
+    "한어Русский языкEnglishFrançaisIndonesianSanskrit日本語"
+    "DeutschPortuguêsΕλληνικάespañolItalianoSuomalainenLatina"
+)
 
 
 def test_site_bar_parses_to_all_fourteen_languages_in_order() -> None:
@@ -47,7 +50,13 @@ def test_ordinary_lines_are_not_language_bars(line: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "tag"),
-    [("pt-br", "pt-BR"), ("PT_br", "pt-BR"), ("zh-cn", "zh-CN"), ("de", "de"), ("sr-latn", "sr-Latn")],
+    [
+        ("pt-br", "pt-BR"),
+        ("PT_br", "pt-BR"),
+        ("zh-cn", "zh-CN"),
+        ("de", "de"),
+        ("sr-latn", "sr-Latn"),
+    ],
 )
 def test_tags_are_normalised(raw: str, tag: str) -> None:
     assert normalize_tag(raw) == tag
@@ -58,7 +67,17 @@ def test_filename_suffixes_that_are_not_languages(suffix: str) -> None:
     assert tag_from_filename_suffix(suffix) is None
 
 
-@pytest.mark.parametrize(("tag", "name"), [("de", "Deutsch"), ("el", "Ελληνικά"), ("ja", "日本語"), ("sa", "संस्कृतम्"), ("fi", "Suomi"), ("ru", "Русский")])
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("de", "Deutsch"),
+        ("el", "Ελληνικά"),
+        ("ja", "日本語"),
+        ("sa", "संस्कृतम्"),
+        ("fi", "Suomi"),
+        ("ru", "Русский"),
+    ],
+)
 def test_endonyms_as_readers_write_them(tag: str, name: str) -> None:
     assert endonym(tag) == name
 
@@ -72,7 +91,10 @@ def test_preference_order_matches_primary_subtag() -> None:
     assert order_by_preference(["en", "pt-BR", "de"], ["pt", "de"]) == ["pt-BR", "de", "en"]
 
 
-@given(st.lists(st.sampled_from(sorted(SITE_LANGUAGE_LABELS)), min_size=2, max_size=14, unique=True), st.sampled_from(["", " ", " · ", "|"]))
+@given(
+    st.lists(st.sampled_from(sorted(SITE_LANGUAGE_LABELS)), min_size=2, max_size=14, unique=True),
+    st.sampled_from(["", " ", " · ", "|"]),
+)
 def test_any_run_of_site_labels_parses_back(labels: list[str], separator: str) -> None:
     expected = list(dict.fromkeys(SITE_LANGUAGE_LABELS[label] for label in labels))
     assert parse_language_bar(separator.join(labels)) == expected

@@ -26,7 +26,9 @@ def scan(root: Path, default: str = "en") -> Library:
 
 def test_bundled_library_has_both_seed_articles_in_fourteen_languages() -> None:
     library = scan(bundled_library_path())
-    fourteen = sorted(["zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la"])
+    fourteen = sorted(
+        ["zh", "ru", "en", "fr", "id", "sa", "ja", "de", "pt", "el", "es", "it", "fi", "la"]
+    )
     for key in ("gpu-training-dilemma", "huang-zuckerberg-open-source"):
         article = library.article(key)
         assert article is not None
@@ -60,7 +62,7 @@ def test_language_directories_including_regions(tmp_path: Path) -> None:
 
 def test_translation_key_joins_different_paths(tmp_path: Path) -> None:
     write(tmp_path, "en/about-us.md", '+++\ntitle = "About"\ntranslationKey = "about"\n+++\n')
-    write(tmp_path, "de/ueber-uns.md", '---\ntitle: Über uns\ntranslationKey: about\n---\n')
+    write(tmp_path, "de/ueber-uns.md", "---\ntitle: Über uns\ntranslationKey: about\n---\n")
     write(tmp_path, "fr/about-us.md", "# À propos\n")
     library = scan(tmp_path)
     assert list(library.articles) == ["about"]
@@ -74,13 +76,24 @@ def test_hugo_content_directory(tmp_path: Path) -> None:
     write(tmp_path, "_index.de.md", '+++\ntitle = "Start"\n+++\n')
     write(tmp_path, "posts/_index.md", "---\ntitle: Posts\n---\n", crlf=True)
     write(tmp_path, "posts/first/index.md", '+++\ntitle = "First"\ndate = 2024-01-01\n+++\nHi.\n')
-    write(tmp_path, "posts/first/index.de.md", "---\ntitle: Erster\ndate: 2024-01-01\n---\nHallo.\n", crlf=True)
+    write(
+        tmp_path,
+        "posts/first/index.de.md",
+        "---\ntitle: Erster\ndate: 2024-01-01\n---\nHallo.\n",
+        crlf=True,
+    )
     write(tmp_path, "posts/second.md", '+++\ntitle = "Second"\n+++\n')
     write(tmp_path, "docs/a/b/c/d/e/deep.md", "# Deep\n")
     write(tmp_path, "docs/a/b/c/d/e/deep.ja.md", "# 深い\n")
     write(tmp_path, "posts/first/cover.jpg", "not a page")
     library = scan(tmp_path)
-    assert sorted(library.articles) == ["_index", "docs/a/b/c/d/e/deep", "posts/_index", "posts/first", "posts/second"]
+    assert sorted(library.articles) == [
+        "_index",
+        "docs/a/b/c/d/e/deep",
+        "posts/_index",
+        "posts/first",
+        "posts/second",
+    ]
     assert library.article("_index").languages == ["de", "en"]  # type: ignore[union-attr]
     first = library.article("posts/first")
     assert first is not None and first.languages == ["de", "en"]
@@ -114,7 +127,9 @@ def test_unreadable_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_legacy_encodings_and_boms(tmp_path: Path) -> None:
-    (tmp_path / "ru.txt").write_bytes("Заголовок статьи\n\nПервый абзац текста на русском языке.".encode("cp1251"))
+    (tmp_path / "ru.txt").write_bytes(
+        "Заголовок статьи\n\nПервый абзац текста на русском языке.".encode("cp1251")
+    )
     (tmp_path / "u16.txt").write_bytes("Überschrift\n\nText mit Umlauten äöü.".encode("utf-16"))
     (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbfTitle\n\nBody.")
     library = scan(tmp_path)
@@ -124,9 +139,40 @@ def test_legacy_encodings_and_boms(tmp_path: Path) -> None:
 
 
 def test_load_splits_a_glued_next_title(tmp_path: Path) -> None:
-    write(tmp_path, "a.de.txt", "Erster Artikel über Dinge\nEnglishDeutsch\nAbsatz eins.\nAbsatz zwei.Zweiter Artikel über andere Dinge")
+    write(
+        tmp_path,
+        "a.de.txt",
+        "Erster Artikel über Dinge\nEnglishDeutsch\nAbsatz eins.\n"
+        "Absatz zwei.Zweiter Artikel über andere Dinge",
+    )
     write(tmp_path, "b.de.txt", "Zweiter Artikel über andere Dinge\nEnglishDeutsch\nText.")
     library = scan(tmp_path)
     document = library.load(library.article("a").variants["de"])  # type: ignore[union-attr]
     assert document.next_title == "Zweiter Artikel über andere Dinge"
     assert document.blocks[-1].plain_text == "Absatz zwei."
+
+
+def test_untagged_pages_are_detected_and_marked(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "artikel.md",
+        "# Zusammenarbeit\n\nDie internationale Zusammenarbeit zwischen den Ländern ist wichtig für die Zukunft.\n",
+    )
+    write(
+        tmp_path,
+        "статья.txt",
+        "Сотрудничество\n\nМеждународное сотрудничество между странами важно для будущего всех нас.\n",
+    )
+    write(tmp_path, "short.md", "# Hi\n")
+    write(
+        tmp_path,
+        "tagged.fi.md",
+        "# Yhteistyö\n\nKansainvälinen yhteistyö maiden välillä on tärkeää tulevaisuudelle.\n",
+    )
+    library = Library([tmp_path])  # no default language configured: detect
+    library.scan()
+    german = library.article("artikel").variants["de"]  # type: ignore[union-attr]
+    assert german.language_source == "detected"
+    assert library.article("статья").languages == ["ru"]  # type: ignore[union-attr]
+    assert library.article("short").variants["en"].language_source == "default"  # type: ignore[union-attr]
+    assert library.article("tagged").variants["fi"].language_source == "filename"  # type: ignore[union-attr]

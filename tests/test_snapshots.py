@@ -20,10 +20,18 @@ from tests.tui_helpers import settle
 FIXED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def _app(config_dir: Path, *, languages: tuple[str, ...] = ("de",), open_key: str | None = None, language: str | None = None) -> ReaderApp:
+def _app(
+    config_dir: Path,
+    *,
+    languages: tuple[str, ...] = ("de",),
+    open_key: str | None = None,
+    language: str | None = None,
+) -> ReaderApp:
     userdata = UserData(config_dir, clock=lambda: FIXED)
     library = Library([bundled_library_path()], name="bundled library")
-    app = ReaderApp(library, userdata, languages=languages, open_key=open_key, open_language=language)
+    app = ReaderApp(
+        library, userdata, languages=languages, open_key=open_key, open_language=language
+    )
     app.theme = "textual-dark"
     return app
 
@@ -34,7 +42,9 @@ async def _settle(pilot: Pilot[None]) -> None:
 
 class TestLibrary:
     def test_library(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
-        UserData(config_dir, clock=lambda: FIXED).bookmarks.add("gpu-training-dilemma", "de", 0, "x")
+        UserData(config_dir, clock=lambda: FIXED).bookmarks.add(
+            "gpu-training-dilemma", "de", 0, "x"
+        )
         assert snap_compare(_app(config_dir), terminal_size=(100, 24), run_before=_settle)
 
     def test_library_filtered(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +57,9 @@ class TestLibrary:
 
 class TestArticle:
     def test_article_german(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
-        UserData(config_dir, clock=lambda: FIXED).notes.add("gpu-training-dilemma", "de", "Eine Notiz", paragraph=0, quote="Mit der")
+        UserData(config_dir, clock=lambda: FIXED).notes.add(
+            "gpu-training-dilemma", "de", "Eine Notiz", paragraph=0, quote="Mit der"
+        )
         app = _app(config_dir, open_key="gpu-training-dilemma")
         assert snap_compare(app, terminal_size=(100, 32), run_before=_settle)
 
@@ -126,7 +138,9 @@ class TestLists:
 
     def test_notes(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
         userdata = UserData(config_dir, clock=lambda: FIXED)
-        userdata.notes.add("gpu-training-dilemma", "el", "Σημείωση", paragraph=1, quote="Η επιδίωξη")
+        userdata.notes.add(
+            "gpu-training-dilemma", "el", "Σημείωση", paragraph=1, quote="Η επιδίωξη"
+        )
 
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
@@ -137,6 +151,7 @@ class TestLists:
 
     def test_help(self, snap_compare, config_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         monkeypatch.chdir(REPO)
+
         async def run_before(pilot: Pilot[None]) -> None:
             await settle(pilot)
             await pilot.press("question_mark")

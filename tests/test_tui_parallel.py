@@ -21,7 +21,9 @@ async def _open_parallel(pilot, width: int) -> ArticleScreen:  # type: ignore[no
 
 
 async def test_side_by_side_at_140_columns_aligns_rows(config_dir: Path) -> None:
-    app = make_app(bundled_library_path(), config_dir, languages=("de", "el"), open_key="gpu-training-dilemma")
+    app = make_app(
+        bundled_library_path(), config_dir, languages=("de", "el"), open_key="gpu-training-dilemma"
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await _open_parallel(pilot, 140)
         assert (screen.language, screen.right_language) == ("de", "el")
@@ -47,7 +49,9 @@ async def test_side_by_side_at_140_columns_aligns_rows(config_dir: Path) -> None
 
 
 async def test_side_by_side_interleaves_at_90_columns(config_dir: Path) -> None:
-    app = make_app(bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma")
+    app = make_app(
+        bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma"
+    )
     async with app.run_test(size=(90, 40)) as pilot:
         screen = await _open_parallel(pilot, 90)
         assert screen.right_language == "en"
@@ -59,7 +63,9 @@ async def test_side_by_side_interleaves_at_90_columns(config_dir: Path) -> None:
 
 
 async def test_right_side_switches_with_braces(config_dir: Path) -> None:
-    app = make_app(bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma")
+    app = make_app(
+        bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma"
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await _open_parallel(pilot, 140)
         first = screen.right_language
@@ -73,7 +79,9 @@ async def test_right_side_switches_with_braces(config_dir: Path) -> None:
 
 
 async def test_note_on_paragraph_three_in_german_shows_beside_greek(config_dir: Path) -> None:
-    app = make_app(bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma")
+    app = make_app(
+        bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma"
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("J", "J", "a", *"Vergleiche Absatz drei", "ctrl+s")
@@ -93,7 +101,9 @@ async def test_note_on_paragraph_three_in_german_shows_beside_greek(config_dir: 
 
 
 async def test_find_in_article_counts_and_moves(config_dir: Path) -> None:
-    app = make_app(bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma")
+    app = make_app(
+        bundled_library_path(), config_dir, languages=("de",), open_key="gpu-training-dilemma"
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"zusammenarbeit")

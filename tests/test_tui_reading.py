@@ -178,7 +178,9 @@ async def test_bookmarks_screen_opens_at_the_paragraph_and_language(config_dir: 
 async def test_notes_screen_shows_quote_and_opens_article(config_dir: Path) -> None:
     from reader.userdata import UserData
 
-    UserData(config_dir).notes.add("gpu-training-dilemma", "de", "Wichtig", paragraph=2, quote="Darüber hinaus")
+    UserData(config_dir).notes.add(
+        "gpu-training-dilemma", "de", "Wichtig", paragraph=2, quote="Darüber hinaus"
+    )
     app = make_app(bundled_library_path(), config_dir)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
@@ -265,7 +267,9 @@ async def test_palette_jumps_to_an_article_by_a_title_in_another_language(config
         assert screen.language == "ru"
 
 
-async def test_language_filter_keeps_articles_in_that_language(tmp_path: Path, config_dir: Path) -> None:
+async def test_language_filter_keeps_articles_in_that_language(
+    tmp_path: Path, config_dir: Path
+) -> None:
     (tmp_path / "a.fi.md").write_text("# Suomeksi\n", encoding="utf-8")
     (tmp_path / "a.de.md").write_text("# Auf Deutsch\n", encoding="utf-8")
     (tmp_path / "b.de.md").write_text("# Nur Deutsch\n", encoding="utf-8")
@@ -295,4 +299,7 @@ async def test_problems_screen_lists_skipped_files(tmp_path: Path, config_dir: P
 
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
-        assert [str(c) for c in table.get_row_at(0)][:2] == ["bad.md", "binary file (contains NUL bytes)"]
+        assert [str(c) for c in table.get_row_at(0)][:2] == [
+            "bad.md",
+            "binary file (contains NUL bytes)",
+        ]

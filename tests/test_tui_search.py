@@ -32,7 +32,9 @@ async def _search(pilot, text: str) -> SearchScreen:  # type: ignore[no-untyped-
     return screen
 
 
-async def test_search_in_greek_opens_the_greek_variant_at_the_paragraph(config_dir: Path, tmp_path: Path) -> None:
+async def test_search_in_greek_opens_the_greek_variant_at_the_paragraph(
+    config_dir: Path, tmp_path: Path
+) -> None:
     app = _app(config_dir, tmp_path / "cache")
     async with app.run_test(size=(120, 32)) as pilot:
         screen = await _search(pilot, "αβεβαιοτητα")  # without the tonos: αβεβαιότητα
@@ -51,13 +53,17 @@ async def test_search_in_greek_opens_the_greek_variant_at_the_paragraph(config_d
         assert article.current_paragraph == hit.paragraph
 
 
-async def test_search_with_language_filter_and_chinese_substring(config_dir: Path, tmp_path: Path) -> None:
+async def test_search_with_language_filter_and_chinese_substring(
+    config_dir: Path, tmp_path: Path
+) -> None:
     app = _app(config_dir, tmp_path / "cache")
     async with app.run_test(size=(120, 32)) as pilot:
         screen = await _search(pilot, "开源 lang:zh")
         assert screen.hits
         assert {hit.language for hit in screen.hits} == {"zh"}
-        assert all(hit.snippet[start:end] == "开源" for hit in screen.hits for start, end in hit.highlights)
+        assert all(
+            hit.snippet[start:end] == "开源" for hit in screen.hits for start, end in hit.highlights
+        )
 
 
 async def test_no_match_says_so(config_dir: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Block, Document, ListItem, Problem, Span, Variant
 from reader.library.scan import (
+    AUTO_LANGUAGE,
     PageLocation,
     ProgressCallback,
     ScanResult,
@@ -59,7 +60,8 @@ class Library:
 
     Args:
         roots: Library directories.
-        default_language: Language of pages whose path and front matter name none.
+        default_language: Language of pages whose path and front matter name none;
+            ``"auto"`` detects it from the text (falling back to English).
         max_bytes: Files larger than this are cut with a notice.
         name: Display name (defaults to the first root's directory name).
         catalog: The catalog cache to load from, refresh and search (see
@@ -71,7 +73,7 @@ class Library:
         self,
         roots: list[Path],
         *,
-        default_language: str = "en",
+        default_language: str = AUTO_LANGUAGE,
         max_bytes: int = DEFAULT_MAX_BYTES,
         name: str | None = None,
         catalog: Catalog | None = None,

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
+    AUTO_LANGUAGE,
     PAGE_EXTENSIONS,
     PageLocation,
     ScannedPage,
@@ -1198,7 +1199,8 @@ def _variant(row: _Row, path: Path, key: str, language: str) -> Variant:
 
 def _page_from_row(row: _Row, bases: list[str], default_language: str) -> ScannedPage:
     path = _path(bases, row.root, row.rel)
-    language = default_language if row.language_source == "default" else row.language
+    use_default = row.language_source == "default" and default_language != AUTO_LANGUAGE
+    language = default_language if use_default else row.language
     from_path = row.language_source in ("filename", "directory")
     location = PageLocation(
         path=path,

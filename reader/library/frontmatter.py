@@ -82,7 +82,7 @@ def parse_front_matter(kind: str, raw: str) -> FrontMatter:
         raise
     except RecursionError as error:
         raise FrontMatterError(f"{kind.upper()} front matter nested too deeply") from error
-    except Exception as error:  # noqa: BLE001 - any parser failure is a reason, never a crash
+    except Exception as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         # Parser messages may quote the file; the reason is shown in problem lists.
         message = clean_line(message)[:160]
@@ -120,14 +120,15 @@ def _load_yaml(raw: str) -> Any:
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.events.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                line = event.start_mark.line + 1
                 raise FrontMatterError(
-                    f"YAML aliases are not allowed in front matter (line {event.start_mark.line + 1})"
+                    f"YAML aliases are not allowed in front matter (line {line})"
                 )
             return super().compose_node(parent, index)
 
     try:
-        return yaml.load(raw, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(raw, Loader=_NoAliasLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

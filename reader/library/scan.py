@@ -24,6 +24,11 @@ from reader.languages import normalize_tag, tag_from_filename_suffix
 from reader.library.decode import DEFAULT_MAX_BYTES, UndecodableError, read_text_file
 from reader.library.model import Article, Document, Problem, Variant
 
+#: ``default_language`` value that asks for detection of untagged pages.
+AUTO_LANGUAGE = "auto"
+#: Where detection cannot tell (too little text), untagged pages are in this language.
+FALLBACK_LANGUAGE = "en"
+
 PAGE_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 #: Directories never entered: version control, caches, virtual environments.
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"}
@@ -233,6 +238,19 @@ def read_page(
     return page, problem
 
 
+def _unnamed_language(document: Document, default_language: str) -> tuple[str, str]:
+    """The language of a page that names none: the configured default, or detected."""
+    if default_language != AUTO_LANGUAGE:
+        return default_language, "default"
+    from reader.library.detect import detect_language
+
+    sample = document.title + "\n" + "\n".join(b.plain_text for b in document.blocks[:8])
+    detected = detect_language(sample)
+    if detected is None:
+        return FALLBACK_LANGUAGE, "default"
+    return detected, "detected"
+
+
 def read_page_document(
     location: PageLocation, default_language: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[ScannedPage | None, Problem | None, Document | None]:
@@ -262,7 +280,7 @@ def read_page_document(
         language = normalize_tag(document.language)
         source = "front matter"
     if language is None:
-        language, source = default_language, "default"
+        language, source = _unnamed_language(document, default_language)
     variant = Variant(
         key=location.path_key,
         language=language,
@@ -331,7 +349,7 @@ def _display_order(article: Article) -> tuple[int, str, str]:
 
 def scan_library(
     roots: list[Path],
-    default_language: str = "en",
+    default_language: str = AUTO_LANGUAGE,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: ProgressCallback | None = None,
 ) -> ScanResult:

@@ -111,7 +111,7 @@ class ReaderApp(App[None]):
 
         try:
             report = library.refresh(progress)
-        except Exception as error:  # noqa: BLE001 - a failed refresh keeps what is shown
+        except Exception as error:
             self.call_from_thread(self._scan_failed, str(error))
             return
         self.call_from_thread(self._scan_finished, report.read + report.removed)
@@ -166,7 +166,7 @@ class ReaderApp(App[None]):
         def answer(move: bool | None) -> None:
             if move:
                 try:
-                    new_path = self.userdata.move_aside(error.path)
+                    new_path = self._store_of(error.path).move_aside()
                 except OSError as failure:
                     self.notify(f"Could not move it: {failure.strerror}", severity="error")
                 else:
@@ -180,6 +180,14 @@ class ReaderApp(App[None]):
             ),
             answer,
         )
+
+    def _store_of(self, path: Path) -> Any:
+        """The bookmarks, notes or state object whose file is ``path``."""
+        userdata = self.userdata
+        for part in (userdata.bookmarks, userdata.notes, userdata.state):
+            if part.path == path:
+                return part
+        raise OSError(0, f"unknown file {path.name}")
 
     # -- languages ----------------------------------------------------------------------
 
@@ -243,7 +251,9 @@ class ReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Search all languages", "Full-text search in every script", self.action_search)
+        yield SystemCommand(
+            "Search all languages", "Full-text search in every script", self.action_search
+        )
         yield SystemCommand("Bookmarks", "Every bookmark, in every language", self.action_bookmarks)
         yield SystemCommand("Notes", "Every note, with the text it is about", self.action_notes)
         yield SystemCommand("Help", "Keys and where your files are", self.action_help)

@@ -31,7 +31,9 @@ class ArticleCommands(Provider):
             language = app.language_for(article)
             title = clean_line(article.variants[language].title)
             yield DiscoveryHit(
-                f"Open: {title}", partial(app.open_article, article.key, language), help=describe(language)
+                f"Open: {title}",
+                partial(app.open_article, article.key, language),
+                help=describe(language),
             )
 
     async def search(self, query: str) -> Hits:

@@ -46,7 +46,9 @@ class ArticleRow:
 
 
 def _has_language(row: ArticleRow, language: str) -> bool:
-    return any(tag.lower() == language or tag.lower().split("-")[0] == language for tag in row.languages)
+    return any(
+        tag.lower() == language or tag.lower().split("-")[0] == language for tag in row.languages
+    )
 
 
 class ArticleList(ScrollView, can_focus=True):

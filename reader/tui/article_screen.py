@@ -8,6 +8,7 @@ is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
 from __future__ import annotations
 
 from bisect import bisect_right
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from textual import on, work
@@ -87,14 +88,28 @@ class ArticleScreen(Screen[None]):
         Binding("K", "paragraph(-1)", "Previous ¶", show=False, id="article.previous_paragraph"),
         Binding("l", "pick_language", "Language [ ]", id="article.language"),
         Binding(
-            "left_square_bracket", "cycle_language(-1)", "Prev lang", show=False, id="article.prev_lang"
+            "left_square_bracket",
+            "cycle_language(-1)",
+            "Prev lang",
+            show=False,
+            id="article.prev_lang",
         ),
         Binding(
-            "right_square_bracket", "cycle_language(1)", "Next lang", show=False, id="article.next_lang"
+            "right_square_bracket",
+            "cycle_language(1)",
+            "Next lang",
+            show=False,
+            id="article.next_lang",
         ),
-        Binding("left_curly_bracket", "cycle_right(-1)", "Right ◂", show=False, id="article.right_prev"),
-        Binding("right_curly_bracket", "cycle_right(1)", "Right ▸", show=False, id="article.right_next"),
-        Binding("L", "pick_right_language", "Right language", show=False, id="article.right_language"),
+        Binding(
+            "left_curly_bracket", "cycle_right(-1)", "Right ◂", show=False, id="article.right_prev"
+        ),
+        Binding(
+            "right_curly_bracket", "cycle_right(1)", "Right ▸", show=False, id="article.right_next"
+        ),
+        Binding(
+            "L", "pick_right_language", "Right language", show=False, id="article.right_language"
+        ),
         Binding("p", "toggle_parallel", "Side by side", id="article.parallel"),
         Binding("b", "toggle_bookmark", "Bookmark", id="article.bookmark"),
         Binding("a", "annotate", "Note", id="article.note"),
@@ -233,7 +248,9 @@ class ArticleScreen(Screen[None]):
             if document.next_title:
                 widgets.append(
                     Static(
-                        Content.assemble(("Next: ", "$text-muted"), clean_line(document.next_title)),
+                        Content.assemble(
+                            ("Next: ", "$text-muted"), clean_line(document.next_title)
+                        ),
                         classes="next-article",
                         markup=False,
                     )
@@ -310,6 +327,8 @@ class ArticleScreen(Screen[None]):
             meta.insert(0, clean_line(document.date))
         variant = self.article.variants.get(language)
         if variant is not None and not self.parallel:
+            if variant.language_source == "detected":
+                meta[-1] += " (detected)"
             meta.append(variant.relpath)
         self.query_one("#article-meta", Static).update(" · ".join(clean_line(m) for m in meta))
         self.query_one("#language-bar", Static).update(self._language_bar())
@@ -412,12 +431,11 @@ class ArticleScreen(Screen[None]):
     def _save_position(self) -> None:
         if self.language is None:
             return
-        try:
+        # The state file is a convenience; a broken one was reported at start.
+        with suppress(UserDataError, OSError):
             reader_app(self).userdata.state.set_position(
                 self.key, self.language, self.current_paragraph
             )
-        except (UserDataError, OSError):
-            pass  # the state file is a convenience; a broken one was reported at start
 
     def action_scroll_lines(self, lines: int) -> None:
         body = self.body
@@ -485,10 +503,8 @@ class ArticleScreen(Screen[None]):
         if self.parallel and right == language:
             right = self.language  # swap sides
         self.load_variant(language, paragraph, right)
-        try:
+        with suppress(UserDataError, OSError):
             reader_app(self).userdata.state.set_position(self.key, language, paragraph)
-        except (UserDataError, OSError):
-            pass
 
     def _default_right_language(self) -> str | None:
         app = reader_app(self)
@@ -603,7 +619,9 @@ class ArticleScreen(Screen[None]):
         for side, paragraphs in (("left", self._paragraphs), ("right", self._right_paragraphs)):
             for paragraph in paragraphs:
                 plain = paragraph.base_content.plain
-                haystack = plain.casefold() if len(plain.casefold()) == len(plain) else plain.lower()
+                haystack = (
+                    plain.casefold() if len(plain.casefold()) == len(plain) else plain.lower()
+                )
                 start = haystack.find(needle) if needle else -1
                 while start >= 0:
                     self.find.matches.append((paragraph.index, side, start, start + len(needle)))

@@ -78,7 +78,10 @@ def block_content(block: Block, width: int = 80) -> Content:
 
 def table_content(block: Block) -> Content:
     """Draw a table with box characters; cells are cleaned, one line each."""
-    rows = [[clean("".join(s.text for s in cell)).replace("\n", " ") for cell in row] for row in block.rows]
+    rows = [
+        [clean("".join(s.text for s in cell)).replace("\n", " ") for cell in row]
+        for row in block.rows
+    ]
     if not rows:
         return Content("")
     columns = max(len(row) for row in rows)
@@ -97,7 +100,9 @@ def table_content(block: Block) -> Content:
         line = Content("│ " + " │ ".join(cells) + " │")
         lines.append(line.stylize("bold") if number == 0 else line)
         if number == 0:
-            lines.append(Content("├─" + "─┼─".join("─" * w for w in widths) + "─┤").stylize("$text-muted"))
+            lines.append(
+                Content("├─" + "─┼─".join("─" * w for w in widths) + "─┤").stylize("$text-muted")
+            )
     return Content("\n").join(lines)
 
 

@@ -36,7 +36,9 @@ class LanguageFilter(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         options = [Option(Content("All languages"), id="")]
         for tag in order_by_preference(self.counts, self.preferred):
-            label = Content.assemble(describe(tag), (f"  {self.counts[tag]} articles", "$text-muted"))
+            label = Content.assemble(
+                describe(tag), (f"  {self.counts[tag]} articles", "$text-muted")
+            )
             options.append(Option(label, id=tag))
         with Vertical() as frame:
             frame.border_title = "Show articles available in"

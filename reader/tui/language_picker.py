@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 
 from textual import on
 from textual.app import ComposeResult
@@ -68,21 +69,28 @@ class LanguagePicker(ModalScreen[str | None]):
                 check: tuple[str, str] = (f"  ✓ {variant.paragraphs} ¶", "$text-success")
             else:
                 check = (f"  ⚠ {variant.paragraphs} ¶, others have {usual}", "$text-warning")
-            label = Content.assemble(name, (f"  {english_name(tag)}", "$text-muted"), check)
+            detected = (
+                ("  detected", "$text-warning") if variant.language_source == "detected" else ""
+            )
+            label = Content.assemble(
+                name, (f"  {english_name(tag)}", "$text-muted"), check, detected
+            )
             options.append(Option(label, id=tag))
         with Vertical() as frame:
             frame.border_title = "Language"
             yield OptionList(*options, id="languages")
-            yield Static("enter choose · escape close · dimmed: advertised by the page but missing", id="picker-help")
+            yield Static(
+                "enter choose · escape close · dimmed: advertised by the page but missing",
+                id="picker-help",
+            )
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
         option_list.focus()
         if self.current is not None:
-            try:
+            # An unknown id just leaves the first row highlighted.
+            with suppress(Exception):
                 option_list.highlighted = option_list.get_option_index(self.current)
-            except Exception:  # noqa: BLE001 - an unknown id just leaves the first row
-                pass
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

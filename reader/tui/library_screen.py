@@ -34,7 +34,10 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
-        yield Input(placeholder="/ filter by title in any language · lang:fi for articles in Finnish", id="filter")
+        yield Input(
+            placeholder="/ filter by title in any language · lang:fi for articles in Finnish",
+            id="filter",
+        )
         yield ArticleList(id="articles")
         yield Static("", id="library-status")
         yield Footer()
@@ -70,7 +73,9 @@ class LibraryScreen(Screen[None]):
         status = f"{count} articles · {len(library.languages())} languages"
         if library.problems:
             problems = len(library.problems)
-            status += f" · {problems} file{'s' if problems != 1 else ''} with problems (P shows them)"
+            status += (
+                f" · {problems} file{'s' if problems != 1 else ''} with problems (P shows them)"
+            )
         if self.reader_app.scanning:
             status += " · checking for changes…"
         self.query_one("#library-status", Static).update(status)

@@ -14,6 +14,7 @@ from reader.languages import describe
 from reader.sanitize import clean, clean_line
 from reader.tui.base import reader_app
 from reader.userdata import UserDataError
+from reader.userdata.notes import Note
 
 
 class NotesScreen(Screen[None]):
@@ -53,7 +54,9 @@ class NotesScreen(Screen[None]):
             article = app.library.article(note.key)
             title = note.key
             if article is not None:
-                variant = article.variants.get(note.language) or next(iter(article.variants.values()))
+                variant = article.variants.get(note.language) or next(
+                    iter(article.variants.values())
+                )
                 title = variant.title
             where = f"¶ {note.paragraph + 1}" if note.paragraph is not None else "article"
             label = Content.assemble(
@@ -64,7 +67,9 @@ class NotesScreen(Screen[None]):
                 (f" · {describe(note.language)} · {where} · {note.updated[:10]}", "$text-muted"),
             )
             if note.quote:
-                label = Content.assemble(label, "\n  ", (f"“{clean_line(note.quote)}”", "italic $text-muted"))
+                label = Content.assemble(
+                    label, "\n  ", (f"“{clean_line(note.quote)}”", "italic $text-muted")
+                )
             option_list.add_option(Option(label, id=f"n{note.id}"))
         self._notes = notes
         if notes:
@@ -76,7 +81,7 @@ class NotesScreen(Screen[None]):
         else:
             empty.update("" if notes else "No notes yet: press a while reading.")
 
-    def _highlighted(self):  # type: ignore[no-untyped-def]
+    def _highlighted(self) -> Note | None:
         index = self.query_one(OptionList).highlighted
         if index is None or index >= len(self._notes):
             return None

@@ -68,11 +68,15 @@ class SearchScreen(Screen[None]):
         yield Header(icon="⌕")
         yield Input(
             self.initial_query,
-            placeholder="search every language · \"a phrase\" · lang:el for Greek only",
+            placeholder='search every language · "a phrase" · lang:el for Greek only',
             id="query",
         )
         yield OptionList(id="hits")
-        yield Static("Type to search the text of every article in every language.", id="search-status", markup=False)
+        yield Static(
+            "Type to search the text of every article in every language.",
+            id="search-status",
+            markup=False,
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -102,7 +106,7 @@ class SearchScreen(Screen[None]):
         if query.strip():
             try:
                 hits = app.library.search(query, language, RESULT_LIMIT)
-            except Exception as failure:  # noqa: BLE001 - a search problem is a message, not a crash
+            except Exception as failure:
                 error = f"Search failed: {failure}"
         for hit in hits:
             endonym(hit.language)  # warm the name cache off the UI thread

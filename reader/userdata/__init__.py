@@ -6,17 +6,48 @@ Nothing here imports Textual, so the CLI and tests can use it without the UI. Co
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reader.userdata.bookmarks import Bookmark, Bookmarks
 from reader.userdata.clock import utc_now
-from reader.userdata.config import Config, ConfigError, load_config, write_config_template
-from reader.userdata.notes import Note, Notes
-from reader.userdata.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
-from reader.userdata.state import ReadingState
-from reader.userdata.store import TomlStore, UserDataError
+from reader.userdata.store import UserDataError
+
+if TYPE_CHECKING:
+    from reader.userdata.bookmarks import Bookmark, Bookmarks
+    from reader.userdata.config import Config, ConfigError, load_config, write_config_template
+    from reader.userdata.notes import Note, Notes
+    from reader.userdata.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
+    from reader.userdata.state import ReadingState
+    from reader.userdata.store import TomlStore
+
+# Submodules are imported on first use: `reader search` reads only config.toml and must
+# start in about the time of `reader --version` (uuid, tempfile and friends cost ~15 ms).
+_LAZY = {
+    "Bookmark": "bookmarks",
+    "Bookmarks": "bookmarks",
+    "Config": "config",
+    "ConfigError": "config",
+    "load_config": "config",
+    "write_config_template": "config",
+    "Note": "notes",
+    "Notes": "notes",
+    "APP_NAME": "paths",
+    "resolve_cache_dir": "paths",
+    "resolve_config_dir": "paths",
+    "ReadingState": "state",
+    "TomlStore": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reader.userdata' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"reader.userdata.{module}"), name)
+
 
 __all__ = [
     "APP_NAME",
@@ -53,6 +84,10 @@ class UserData:
     """
 
     def __init__(self, config_dir: Path, clock: Callable[[], datetime] = utc_now) -> None:
+        from reader.userdata.bookmarks import Bookmarks
+        from reader.userdata.notes import Notes
+        from reader.userdata.state import ReadingState
+
         self.config_dir = Path(config_dir).expanduser()
         self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)
         self.notes = Notes(self.config_dir / "notes.toml", clock)

@@ -29,7 +29,7 @@ TEMPLATE = """\
 # languages = ["fi", "de", "en"]
 
 # The language to open when an article has none of your languages.
-# default_language = "en"
+# default_language = "en"    # language of untagged files; "auto" (the default) detects it
 
 # A Textual theme to start with, e.g. "textual-dark", "nord", "gruvbox".
 # theme = "nord"
@@ -94,7 +94,8 @@ class Config:
         languages: Preferred language tags, most preferred first.
         theme: A Textual theme name to start with, or ``None`` for the app's choice.
         reading_width: The widest the article text gets, in columns.
-        default_language: The language to open when none of ``languages`` is available.
+        default_language: The language of files whose path and front matter name none;
+            ``"auto"`` detects it from the text.
         max_file_kib: Files bigger than this are shown truncated.
         keys: The user's key map: action id to key.
     """
@@ -103,7 +104,7 @@ class Config:
     languages: tuple[str, ...] = ()
     theme: str | None = None
     reading_width: int = 80
-    default_language: str = "en"
+    default_language: str = "auto"
     max_file_kib: int = 4096
     keys: dict[str, str] = field(default_factory=dict)
 

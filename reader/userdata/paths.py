@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "polyglot-reader"
 """The application name used for the platform's config and cache directories."""
 
@@ -28,6 +26,8 @@ def resolve_config_dir(cli_value: str | Path | None = None) -> Path:
     from_env = os.environ.get("READER_CONFIG_DIR")
     if from_env:
         return Path(from_env).expanduser()
+    import platformdirs
+
     return platformdirs.user_config_path(APP_NAME)
 
 
@@ -42,4 +42,6 @@ def resolve_cache_dir() -> Path:
     from_env = os.environ.get("READER_CACHE_DIR")
     if from_env:
         return Path(from_env).expanduser()
+    import platformdirs
+
     return platformdirs.user_cache_path(APP_NAME)

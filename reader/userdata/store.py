@@ -14,15 +14,12 @@ import fcntl
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from reader.userdata.clock import utc_now
 
@@ -161,6 +158,8 @@ def dumps(data: dict[str, Any]) -> str:
     Returns:
         The TOML text.
     """
+    import tomli_w  # only writes need it
+
     plain = {k: v for k, v in data.items() if not _is_table_array(v)}
     chunks = [tomli_w.dumps(plain)] if plain else []
     for name, entries in data.items():
@@ -366,6 +365,8 @@ class TomlStore:
     @staticmethod
     def _write_atomically(target: Path, payload: bytes, mode: int | None) -> None:
         """Write ``payload`` to a temporary sibling, make it durable and move it into place."""
+        import tempfile  # only writes need it
+
         fd, temporary = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
         )
