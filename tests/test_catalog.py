@@ -547,3 +547,25 @@ def test_searching_imports_neither_textual_nor_the_parsers(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_first_page_lists_the_newest_articles_without_loading_all(tmp_path: Path) -> None:
+    from reader.library import Library
+    from reader.library.catalog import Catalog
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    for number in range(5):
+        (root / f"a{number}.de.md").write_text(
+            f'+++\ntitle = "Titel {number}"\ndate = 2024-01-0{number + 1}\n+++\nText.\n',
+            encoding="utf-8",
+        )
+        (root / f"a{number}.en.md").write_text(f"# Title {number}\n\nText.\n", encoding="utf-8")
+    catalog = Catalog.for_roots([root], tmp_path / "cache")
+    assert Library([root], catalog=catalog).first_page() is None  # never refreshed
+    Library([root], catalog=catalog).refresh()
+    count, articles = Library([root], catalog=catalog).first_page()  # type: ignore[misc]
+    assert count == 5
+    assert [a.key for a in articles] == ["a4", "a3", "a2", "a1", "a0"]
+    assert articles[0].titles == {"de": "Titel 4", "en": "Title 4"}
+    assert articles[0].date == "2024-01-05"

@@ -25,7 +25,7 @@ from reader.library.scan import (
 )
 
 if TYPE_CHECKING:
-    from reader.library.catalog import Catalog, RefreshReport
+    from reader.library.catalog import Catalog, PeekArticle, RefreshReport
     from reader.library.search import SearchHit
 
 __all__ = [
@@ -97,6 +97,16 @@ class Library:
         result = scan_library(self.roots, self.default_language, self.max_bytes, progress)
         self.apply(result)
         return result
+
+    def first_page(self) -> tuple[int, list[PeekArticle]] | None:
+        """The article count and the first articles in display order, from the catalog.
+
+        Cheap (one small row), so a big library's first screen can be drawn before
+        :meth:`load_cached` has built every article. ``None`` without a usable catalog.
+        """
+        if self.catalog is None:
+            return None
+        return self.catalog.first_page(self.roots)
 
     def load_cached(self) -> bool:
         """Show what the catalog knows, reading no page file (the fast startup path).

@@ -29,6 +29,8 @@ Never imports Textual.
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import sqlite3
 import sys
@@ -135,6 +137,27 @@ _ROW_COLUMNS = (
     "id, root, rel, relpath, path_key, translation_key, article_key, language, "
     "language_source, title, date, advertised, size, mtime_ns, checked_ns, paragraphs"
 )
+
+
+#: How many articles the quick first page holds (more than any screen shows).
+FIRST_PAGE_SIZE = 120
+
+
+@dataclass(frozen=True, slots=True)
+class PeekArticle:
+    """An article as the first page of the Library shows it (key, date, titles)."""
+
+    key: str
+    date: str | None
+    titles: dict[str, str]
+
+
+def _first_page_json(articles: dict[str, Article]) -> str:
+    page = [
+        [article.key, article.date, [[tag, v.title] for tag, v in article.variants.items()]]
+        for article in itertools.islice(articles.values(), FIRST_PAGE_SIZE)
+    ]
+    return json.dumps(page, ensure_ascii=False)
 
 
 class CatalogCorruptError(Exception):
@@ -505,6 +528,29 @@ class Catalog:
         articles = group_pages(pages, problems)
         return ScanResult(articles, problems, files)
 
+    def first_page(self, roots: list[Path]) -> tuple[int, list[PeekArticle]] | None:
+        """The article count and the first articles in display order, from one small row.
+
+        What the Library screen draws before :meth:`load` has finished; ``None`` if the
+        catalog does not know these roots yet.
+        """
+        try:
+            with self.connection() as conn:
+                meta = _meta(conn)
+        except CatalogCorruptError:
+            return None
+        if meta.get("roots") != _roots_key(roots) or "first_page" not in meta:
+            return None
+        try:
+            entries = json.loads(meta["first_page"])
+            articles = [
+                PeekArticle(str(key), date, {str(tag): str(title) for tag, title in titles})
+                for key, date, titles in entries
+            ]
+            return int(meta.get("articles", len(articles))), articles
+        except (ValueError, TypeError):
+            return None
+
     def search(self, query: str, language: str | None = None, limit: int = 20) -> list[SearchHit]:
         """Search every variant; see :func:`reader.library.search.search`."""
         from reader.library.search import search
@@ -795,6 +841,7 @@ class _Refresh:
                 max_bytes=str(self.max_bytes),
                 files=str(len(self.located)),
                 articles=str(len(articles)),
+                first_page=_first_page_json(articles),
                 refreshed=str(time.time_ns()),
             )
         total = len(self.located)

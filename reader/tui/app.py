@@ -19,6 +19,7 @@ from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
+    from reader.library.catalog import PeekArticle
     from reader.tui.library_screen import LibraryScreen
 
 
@@ -103,6 +104,12 @@ class ReaderApp(App[None]):
         The Library screen shows progress meanwhile and stays usable.
         """
         library = self.library
+        if not library.scanned:
+            # A big library's first screen comes from one small catalog row; building
+            # every article takes about a second per 100,000 variants.
+            peek = library.first_page()
+            if peek is not None:
+                self.call_from_thread(self._show_first_page, *peek)
         if not library.scanned and library.load_cached():
             self.call_from_thread(self._library_ready)
 
@@ -115,6 +122,11 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._scan_failed, str(error))
             return
         self.call_from_thread(self._scan_finished, report.read + report.removed)
+
+    def _show_first_page(self, count: int, articles: list[PeekArticle]) -> None:
+        screen = self.library_screen
+        if screen is not None and not self.library.scanned:
+            screen.show_first_page(count, articles)
 
     def _scan_progress(self, done: int, total: int) -> None:
         screen = self.library_screen
@@ -194,6 +206,10 @@ class ReaderApp(App[None]):
     def languages_for(self, article: Article) -> list[str]:
         """The article's languages, preferred first."""
         return order_by_preference(article.variants, [*self.preferred_languages, "en"])
+
+    def languages_for_tags(self, tags: Iterable[str]) -> list[str]:
+        """Language tags, preferred first."""
+        return order_by_preference(tags, [*self.preferred_languages, "en"])
 
     def language_for(self, article: Article) -> str:
         """The language an article opens in: the first preferred one it has."""

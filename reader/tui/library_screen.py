@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,7 +17,13 @@ from reader.tui.article_list import ArticleList, ArticleRow
 from reader.tui.base import reader_app
 
 if TYPE_CHECKING:
+    from reader.library.catalog import PeekArticle
     from reader.tui.app import ReaderApp
+
+
+def _search_text(titles: Iterable[str], key: str) -> str:
+    """What the filter matches: every title and the key, NFC and case-folded."""
+    return unicodedata.normalize("NFC", " ".join(titles) + " " + key).casefold()
 
 
 class LibraryScreen(Screen[None]):
@@ -80,6 +87,33 @@ class LibraryScreen(Screen[None]):
             status += " · checking for changes…"
         self.query_one("#library-status", Static).update(status)
 
+    def show_first_page(self, count: int, articles: list[PeekArticle]) -> None:
+        """Draw the first articles before the whole library is loaded."""
+        app = self.reader_app
+        bookmarked = app.userdata.bookmarks.keys()
+        noted = app.userdata.notes.keys()
+        rows: list[ArticleRow] = []
+        for article in articles:
+            languages = app.languages_for_tags(article.titles)
+            title = article.titles[languages[0]] if languages else article.key
+            rows.append(
+                ArticleRow(
+                    key=article.key,
+                    title=title,
+                    date=article.date or "",
+                    languages=tuple(languages),
+                    bookmarked=article.key in bookmarked,
+                    noted=article.key in noted,
+                    search_text=_search_text(article.titles.values(), article.key),
+                )
+            )
+        self.query_one(ArticleList).set_rows(rows)
+        name = clean_line(app.library.name)
+        self.sub_title = f"{name} · {count} article{'s' if count != 1 else ''}"
+        self.query_one("#library-status", Static).update(
+            f"{count} articles · loading the rest of the list…"
+        )
+
     def reload(self) -> None:
         """Rebuild the rows from the library and the user's marks."""
         app = self.reader_app
@@ -90,7 +124,6 @@ class LibraryScreen(Screen[None]):
         for article in library.articles.values():
             languages = app.languages_for(article)
             title = article.variants[languages[0]].title if languages else article.key
-            search = " ".join(v.title for v in article.variants.values()) + " " + article.key
             rows.append(
                 ArticleRow(
                     key=article.key,
@@ -99,7 +132,9 @@ class LibraryScreen(Screen[None]):
                     languages=tuple(languages),
                     bookmarked=article.key in bookmarked,
                     noted=article.key in noted,
-                    search_text=unicodedata.normalize("NFC", search).casefold(),
+                    search_text=_search_text(
+                        (v.title for v in article.variants.values()), article.key
+                    ),
                 )
             )
         self.query_one(ArticleList).set_rows(rows)
