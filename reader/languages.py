@@ -88,6 +88,20 @@ _TAG_SHAPE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 # Filename suffixes are held to two-letter primary subtags: three-letter words such as
 # "old", "new" or "bak" are valid ISO 639-3 codes but almost never mean a language there.
 _FILENAME_TAG_SHAPE = re.compile(r"^[A-Za-z]{2}(?:[-_](?:[A-Za-z]{4}|[A-Za-z]{2}|[0-9]{3}))*$")
+# ISO 639-1 codes that are their own canonical form, so the common case ("de",
+# "pt-br", "zh-Hant") is normalised without importing langcodes (~25 ms at start-up).
+# Deprecated codes (iw, in, ji, jw, mo, sh, tl) are left to langcodes, which maps them.
+_CANONICAL_TWO_LETTER = frozenset(
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
+    "cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha "
+    "he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn "
+    "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
+    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
+    "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tn to tr ts tt tw ty "
+    "ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+)
+# Scripts are left to langcodes too: it drops the ones a language implies (de-Latn -> de).
+_SIMPLE_TAG = re.compile(r"^([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?$")
 _BAR_SEPARATORS = " \t·|/•,;-–—"
 
 
@@ -105,6 +119,10 @@ def normalize_tag(text: str) -> str | None:
     candidate = text.strip()
     if not _TAG_SHAPE.match(candidate):
         return None
+    simple = _SIMPLE_TAG.match(candidate)
+    if simple and simple.group(1).lower() in _CANONICAL_TWO_LETTER:
+        language, region = simple.groups()
+        return f"{language.lower()}-{region.upper()}" if region else language.lower()
     import langcodes
 
     candidate = candidate.replace("_", "-")

@@ -98,3 +98,15 @@ def test_preference_order_matches_primary_subtag() -> None:
 def test_any_run_of_site_labels_parses_back(labels: list[str], separator: str) -> None:
     expected = list(dict.fromkeys(SITE_LANGUAGE_LABELS[label] for label in labels))
     assert parse_language_bar(separator.join(labels)) == expected
+
+
+@given(
+    st.sampled_from(["de", "EN", "pt", "zh", "sr", "el", "sa", "fi"]),
+    st.sampled_from(["", "-hant", "_Latn", "-cyrl"]),
+    st.sampled_from(["", "-br", "_CN", "-tw", "-RS"]),
+)
+def test_fast_normalisation_agrees_with_langcodes(language: str, script: str, region: str) -> None:
+    import langcodes
+
+    tag = language + script + region
+    assert normalize_tag(tag) == str(langcodes.standardize_tag(tag.replace("_", "-")))
