@@ -90,7 +90,8 @@ class ReaderApp(App[None]):
         from reader.tui.library_screen import LibraryScreen
 
         self.push_screen(LibraryScreen())
-        self._report_userdata_problems()
+        # Reading three files to check them can wait until the first screen is up.
+        self.call_after_refresh(self._report_userdata_problems)
         if self.library.scanned:
             self._library_ready()
         else:
