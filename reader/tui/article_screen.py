@@ -30,6 +30,11 @@ from reader.userdata import UserDataError
 
 #: Below this width the side-by-side view interleaves (paragraph in A, then in B).
 SIDE_BY_SIDE_MIN_WIDTH = 100
+#: A widget per block: past this many the view stops (with a notice) so that a
+#: pathological file cannot freeze the interface while it mounts.
+MAX_VIEW_BLOCKS = 1500
+#: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
+MAX_BLOCK_CHARS = 20_000
 
 
 class Paragraph(Static):
@@ -38,7 +43,16 @@ class Paragraph(Static):
     def __init__(self, block: Block | None, index: int, width: int, *, side: str = "") -> None:
         kind = block.kind if block is not None else "missing"
         classes = f"block kind-{kind} {side}".strip()
-        content = block_content(block, width) if block is not None else Content("")
+        if block is None:
+            content = Content("")
+        elif len(text := block.plain_text) > MAX_BLOCK_CHARS:
+            more = len(text) - MAX_BLOCK_CHARS
+            content = Content.assemble(
+                clean(text[:MAX_BLOCK_CHARS]),
+                (f" … [{more} more characters not shown]", "$text-warning"),
+            )
+        else:
+            content = block_content(block, width)
         super().__init__(content, classes=classes, markup=False)
         self.block = block
         self.index = index
@@ -235,9 +249,18 @@ class ArticleScreen(Screen[None]):
             for notice in document.notices:
                 widgets.append(Static(f"⚠ {clean(notice)}", classes="notice", markup=False))
             right = self.right_document if self.parallel else None
+            if len(document.blocks) > MAX_VIEW_BLOCKS:
+                widgets.append(
+                    Static(
+                        f"⚠ Only the first {MAX_VIEW_BLOCKS} of {len(document.blocks)} "
+                        "paragraphs are shown.",
+                        classes="notice",
+                        markup=False,
+                    )
+                )
             if right is None:
                 self._interleaved = False
-                for index, block in enumerate(document.blocks):
+                for index, block in enumerate(document.blocks[:MAX_VIEW_BLOCKS]):
                     paragraph_widget = Paragraph(block, index, width)
                     paragraph_widget.styles.max_width = width
                     self._paragraphs.append(paragraph_widget)
@@ -276,7 +299,7 @@ class ArticleScreen(Screen[None]):
                 f"{endonym(self.right_language or '')} {right_count}: rows are paired by number."
             )
             widgets.append(Static(message, classes="notice", markup=False))
-        for index in range(max(left_count, right_count)):
+        for index in range(min(MAX_VIEW_BLOCKS, max(left_count, right_count))):
             left_block = left.blocks[index] if index < left_count else None
             right_block = right.blocks[index] if index < right_count else None
             left_widget = Paragraph(left_block, index, width, side="left")
