@@ -42,6 +42,117 @@ _ENDONYM_OVERRIDES: dict[str, str] = {
     "la": "Latina",
 }
 
+#: Names of common languages, so that showing them never imports langcodes' name
+#: tables (~90 ms) on the UI thread; generated from langcodes (CLDR) with the
+#: overrides above applied.
+_COMMON_ENDONYMS: dict[str, str] = {
+    "zh": "中文",
+    "ru": "Русский",
+    "en": "English",
+    "fr": "Français",
+    "id": "Bahasa Indonesia",
+    "sa": "संस्कृतम्",
+    "ja": "日本語",
+    "de": "Deutsch",
+    "pt": "Português",
+    "el": "Ελληνικά",
+    "es": "Español",
+    "it": "Italiano",
+    "fi": "Suomi",
+    "la": "Latina",
+    "ko": "한국어",
+    "ar": "العربية",
+    "he": "עברית",
+    "hi": "हिन्दी",
+    "nl": "Nederlands",
+    "pl": "Polski",
+    "sv": "Svenska",
+    "da": "Dansk",
+    "nb": "Norsk bokmål",
+    "no": "Norsk",
+    "tr": "Türkçe",
+    "uk": "Українська",
+    "cs": "Čeština",
+    "hu": "Magyar",
+    "ro": "Română",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+    "fa": "فارسی",
+    "bg": "Български",
+    "hr": "Hrvatski",
+    "sr": "Српски",
+    "sk": "Slovenčina",
+    "sl": "Slovenščina",
+    "et": "Eesti",
+    "lv": "Latviešu",
+    "lt": "Lietuvių",
+    "ca": "Català",
+    "eu": "Euskara",
+    "gl": "Galego",
+    "ga": "Gaeilge",
+    "cy": "Cymraeg",
+    "is": "Íslenska",
+    "ms": "Bahasa Malaysia",
+    "bn": "বাংলা",
+    "ta": "தமிழ்",
+    "ur": "اردو",
+    "sw": "Kiswahili",
+}
+_COMMON_ENGLISH_NAMES: dict[str, str] = {
+    "zh": "Chinese",
+    "ru": "Russian",
+    "en": "English",
+    "fr": "French",
+    "id": "Indonesian",
+    "sa": "Sanskrit",
+    "ja": "Japanese",
+    "de": "German",
+    "pt": "Portuguese",
+    "el": "Greek",
+    "es": "Spanish",
+    "it": "Italian",
+    "fi": "Finnish",
+    "la": "Latin",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "da": "Danish",
+    "nb": "Norwegian Bokmål",
+    "no": "Norwegian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "cs": "Czech",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "vi": "Vietnamese",
+    "th": "Thai",
+    "fa": "Persian",
+    "bg": "Bulgarian",
+    "hr": "Croatian",
+    "sr": "Serbian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "et": "Estonian",
+    "lv": "Latvian",
+    "lt": "Lithuanian",
+    "ca": "Catalan",
+    "eu": "Basque",
+    "gl": "Galician",
+    "ga": "Irish",
+    "cy": "Welsh",
+    "is": "Icelandic",
+    "ms": "Malay",
+    "bn": "Bangla",
+    "ta": "Tamil",
+    "ur": "Urdu",
+    "sw": "Swahili",
+}
+
+
 #: Further labels that appear on language switchers in the wild.
 _EXTRA_ALIASES: dict[str, str] = {
     "中文": "zh",
@@ -91,15 +202,16 @@ _FILENAME_TAG_SHAPE = re.compile(r"^[A-Za-z]{2}(?:[-_](?:[A-Za-z]{4}|[A-Za-z]{2}
 # ISO 639-1 codes that are their own canonical form, so the common case ("de",
 # "pt-br", "zh-Hant") is normalised without importing langcodes (~25 ms at start-up).
 # Deprecated codes (iw, in, ji, jw, mo, sh, tl) are left to langcodes, which maps them.
-_CANONICAL_TWO_LETTER = frozenset(
+_TWO_LETTER_CODES = (
     "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs "
     "cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha "
     "he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn "
     "ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
     "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd "
     "se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tn to tr ts tt tw ty "
-    "ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
+    "ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
 )
+_CANONICAL_TWO_LETTER = frozenset(_TWO_LETTER_CODES.split())
 # Scripts are left to langcodes too: it drops the ones a language implies (de-Latn -> de).
 _SIMPLE_TAG = re.compile(r"^([A-Za-z]{2})(?:[-_]([A-Za-z]{2}))?$")
 _BAR_SEPARATORS = " \t·|/•,;-–—"
@@ -153,6 +265,8 @@ def primary_subtag(tag: str) -> str:
 @lru_cache(maxsize=1024)
 def english_name(tag: str) -> str:
     """Return the English name of the language ``tag`` names (``de`` -> ``German``)."""
+    if tag in _COMMON_ENGLISH_NAMES:
+        return _COMMON_ENGLISH_NAMES[tag]
     import langcodes
 
     try:
@@ -167,9 +281,9 @@ def endonym(tag: str) -> str:
 
     ``de`` -> ``Deutsch``, ``el`` -> ``Ελληνικά``, ``sa`` -> ``संस्कृतम्``, ``fi`` -> ``Suomi``.
     """
-    override = _ENDONYM_OVERRIDES.get(tag)
-    if override is not None:
-        return override
+    known = _ENDONYM_OVERRIDES.get(tag) or _COMMON_ENDONYMS.get(tag)
+    if known is not None:
+        return known
     import langcodes
 
     try:

@@ -19,7 +19,6 @@ from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
-    from reader.library.catalog import PeekArticle
     from reader.tui.library_screen import LibraryScreen
 
 
@@ -105,12 +104,6 @@ class ReaderApp(App[None]):
         The Library screen shows progress meanwhile and stays usable.
         """
         library = self.library
-        if not library.scanned:
-            # A big library's first screen comes from one small catalog row; building
-            # every article takes about a second per 100,000 variants.
-            peek = library.first_page()
-            if peek is not None:
-                self.call_from_thread(self._show_first_page, *peek)
         if not library.scanned and library.load_cached():
             self.call_from_thread(self._library_ready)
 
@@ -123,11 +116,12 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._scan_failed, str(error))
             return
         self.call_from_thread(self._scan_finished, report.read + report.removed)
+        # Idle now: pay first-use costs (the Markdown parser ~45 ms, the Article screen's
+        # modules) here rather than on the first `enter`.
+        from reader.library.markdown_page import parse_markdown_page
+        from reader.tui import article_screen, blocks  # noqa: F401
 
-    def _show_first_page(self, count: int, articles: list[PeekArticle]) -> None:
-        screen = self.library_screen
-        if screen is not None and not self.library.scanned:
-            screen.show_first_page(count, articles)
+        parse_markdown_page("# warm-up\n\n*text*\n")
 
     def _scan_progress(self, done: int, total: int) -> None:
         screen = self.library_screen

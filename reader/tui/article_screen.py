@@ -8,6 +8,7 @@ is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -151,6 +152,8 @@ class ArticleScreen(Screen[None]):
         self._anchors: list[Widget] = []
         self._tops: list[int] = []
         self._interleaved = False
+        self._bookmarked: set[int] = set()
+        self._note_counts: Counter[int] = Counter()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -221,8 +224,6 @@ class ArticleScreen(Screen[None]):
             except (OSError, ValueError, RecursionError) as failure:
                 documents.append(None)
                 error = f"Could not read {variant.relpath}: {failure}"
-        for tag in {*article.variants, *article.advertised}:
-            endonym(tag)  # warm the name cache off the UI thread
         loaded = Loaded(token, language, documents[0], error, paragraph, right, documents[1])
         app.call_from_thread(self._show, loaded)
 
@@ -285,6 +286,8 @@ class ArticleScreen(Screen[None]):
         if self.find.query:
             self._run_find(self.find.query, jump=False)
         target = min(paragraph, max(0, len(self._paragraphs) - 1))
+        self.current_paragraph = target
+        self._refresh_status()
         self.call_after_refresh(self._go_to_paragraph, target)
 
     def _side_by_side(self, left: Document, right: Document) -> list[Widget]:
@@ -379,6 +382,9 @@ class ArticleScreen(Screen[None]):
         app = reader_app(self)
         bookmarked = {b.paragraph for b in app.userdata.bookmarks.for_article(self.key)}
         notes = app.userdata.notes.for_article(self.key)
+        # Kept for the status line, which is redrawn on every scroll step.
+        self._bookmarked = bookmarked
+        self._note_counts = Counter(n.paragraph for n in notes if n.paragraph is not None)
         body = self.body
         for mark in list(body.query(NoteMark)):
             mark.remove()
@@ -414,10 +420,9 @@ class ArticleScreen(Screen[None]):
         percent = 100 if body.max_scroll_y == 0 else round(100 * body.scroll_y / body.max_scroll_y)
         current = self.current_paragraph
         parts = [f"¶ {current + 1}/{total} · {min(100, percent)}%"] if total else []
-        app = reader_app(self)
-        if any(b.paragraph == current for b in app.userdata.bookmarks.for_article(self.key)):
+        if current in self._bookmarked:
             parts.append("★ bookmarked")
-        count = sum(1 for n in app.userdata.notes.for_article(self.key) if n.paragraph == current)
+        count = self._note_counts.get(current, 0)
         if count:
             parts.append(f"✎ {count} note{'s' if count > 1 else ''}")
         if self.parallel and self.right_language:

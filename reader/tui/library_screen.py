@@ -57,10 +57,17 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"{clean_line(self.reader_app.library.name)} · scanning…"
         self.query_one(ArticleList).focus()
-        if self.reader_app.library.scanned:
+        library = self.reader_app.library
+        if library.scanned:
             self.reload()
-        else:
-            self.query_one("#library-status", Static).update("Reading the library…")
+            return
+        self.query_one("#library-status", Static).update("Reading the library…")
+        # The first screen comes from one small catalog row (about a millisecond), drawn
+        # with the first frame; building every article takes about a second per 100,000
+        # variants and happens in the app's worker.
+        peek = library.first_page()
+        if peek is not None:
+            self.show_first_page(*peek)
 
     def on_screen_resume(self) -> None:
         if self.reader_app.library.scanned:
