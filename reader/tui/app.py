@@ -19,6 +19,7 @@ from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
+    from reader.tui.article_list import ArticleRow
     from reader.tui.library_screen import LibraryScreen
 
 
@@ -95,7 +96,8 @@ class ReaderApp(App[None]):
             self._library_ready()
         else:
             self.scanning = True
-            self.scan_library()
+            # After the first frame: the worker's Python work competes for the GIL.
+            self.call_after_refresh(self.scan_library)
 
     @work(thread=True, exclusive=True, group="scan")
     def scan_library(self) -> None:
@@ -104,8 +106,10 @@ class ReaderApp(App[None]):
         The Library screen shows progress meanwhile and stays usable.
         """
         library = self.library
+        from reader.tui.library_screen import build_rows
+
         if not library.scanned and library.load_cached():
-            self.call_from_thread(self._library_ready)
+            self.call_from_thread(self._library_ready, build_rows(self))
 
         def progress(done: int, total: int, path: str) -> None:
             self.call_from_thread(self._scan_progress, done, total)
@@ -115,7 +119,9 @@ class ReaderApp(App[None]):
         except Exception as error:
             self.call_from_thread(self._scan_failed, str(error))
             return
-        self.call_from_thread(self._scan_finished, report.read + report.removed)
+        changes = report.read + report.removed
+        rows = build_rows(self) if changes or self.open_key is not None else None
+        self.call_from_thread(self._scan_finished, rows)
         # Idle now: pay first-use costs (the Markdown parser ~45 ms, the Article screen's
         # modules) here rather than on the first `enter`.
         from reader.library.markdown_page import parse_markdown_page
@@ -132,19 +138,19 @@ class ReaderApp(App[None]):
         self.scanning = False
         self.notify(f"Could not read the library: {message}", severity="error")
 
-    def _scan_finished(self, changes: int) -> None:
+    def _scan_finished(self, rows: list[ArticleRow] | None) -> None:
         self.scanning = False
-        if changes or self.open_key is not None:
-            self._library_ready()
+        if rows is not None:
+            self._library_ready(rows)
         else:
             screen = self.library_screen
             if screen is not None:
                 screen.show_status()
 
-    def _library_ready(self) -> None:
+    def _library_ready(self, rows: list[ArticleRow] | None = None) -> None:
         screen = self.library_screen
         if screen is not None:
-            screen.reload()
+            screen.reload(rows)
         if self.open_key is not None:
             key, self.open_key = self.open_key, None
             if self.library.article(key) is None:

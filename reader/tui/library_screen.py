@@ -21,6 +21,32 @@ if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
 
+def build_rows(app: ReaderApp) -> list[ArticleRow]:
+    """The Library's rows: titles in the preferred language, marks, filter text.
+
+    Plain Python with no widget access, so a worker thread can build 20,000 rows while
+    the interface keeps answering keys.
+    """
+    bookmarked = app.userdata.bookmarks.keys()
+    noted = app.userdata.notes.keys()
+    rows: list[ArticleRow] = []
+    for article in list(app.library.articles.values()):
+        languages = app.languages_for(article)
+        title = article.variants[languages[0]].title if languages else article.key
+        rows.append(
+            ArticleRow(
+                key=article.key,
+                title=title,
+                date=article.date or "",
+                languages=tuple(languages),
+                bookmarked=article.key in bookmarked,
+                noted=article.key in noted,
+                search_text=_search_text((v.title for v in article.variants.values()), article.key),
+            )
+        )
+    return rows
+
+
 def _search_text(titles: Iterable[str], key: str) -> str:
     """What the filter matches: every title and the key, NFC and case-folded."""
     return unicodedata.normalize("NFC", " ".join(titles) + " " + key).casefold()
@@ -121,29 +147,12 @@ class LibraryScreen(Screen[None]):
             f"{count} articles · loading the rest of the list…"
         )
 
-    def reload(self) -> None:
-        """Rebuild the rows from the library and the user's marks."""
+    def reload(self, rows: list[ArticleRow] | None = None) -> None:
+        """Show the library's rows (built here unless a worker built them already)."""
         app = self.reader_app
         library = app.library
-        bookmarked = app.userdata.bookmarks.keys()
-        noted = app.userdata.notes.keys()
-        rows: list[ArticleRow] = []
-        for article in library.articles.values():
-            languages = app.languages_for(article)
-            title = article.variants[languages[0]].title if languages else article.key
-            rows.append(
-                ArticleRow(
-                    key=article.key,
-                    title=title,
-                    date=article.date or "",
-                    languages=tuple(languages),
-                    bookmarked=article.key in bookmarked,
-                    noted=article.key in noted,
-                    search_text=_search_text(
-                        (v.title for v in article.variants.values()), article.key
-                    ),
-                )
-            )
+        if rows is None:
+            rows = build_rows(app)
         self.query_one(ArticleList).set_rows(rows)
         count = len(rows)
         self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
