@@ -7,6 +7,7 @@ Textual. Every failure the user can cause prints one line on stderr and exits no
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -350,7 +351,11 @@ def _tui(
             "the interface needs a terminal; use 'reader list' or 'reader show KEY' in scripts"
         )
     from reader.tui.app import ReaderApp
+    from reader.userdata.config import write_config_template
 
+    # A commented template, once, so the settings are discoverable; never rewritten.
+    with contextlib.suppress(OSError):
+        write_config_template(userdata.config_dir)
     app = ReaderApp(library, userdata, config=config, languages=languages, open_key=open_key)
     app.run()
     return app.return_code or 0
