@@ -303,3 +303,20 @@ async def test_problems_screen_lists_skipped_files(tmp_path: Path, config_dir: P
             "bad.md",
             "binary file (contains NUL bytes)",
         ]
+
+
+async def test_library_marks_bookmarked_and_noted_articles_after_reading(config_dir: Path) -> None:
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.select_key("gpu-training-dilemma")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("b", "a", *"x", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        line = next(line for line in screen_text(pilot).splitlines() if GPU_DE[:30] in line)
+        assert line.lstrip().startswith("★✎")

@@ -7,7 +7,7 @@ keeps plain tuples and renders each visible line on demand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -126,6 +126,14 @@ class ArticleList(ScrollView, can_focus=True):
         current = self.highlighted.key if self.highlighted else None
         self._rows = rows
         self._apply_filter(keep=current)
+
+    def update_marks(self, bookmarked: set[str], noted: set[str]) -> None:
+        """Redraw the ★ and ✎ marks after bookmarks or notes changed."""
+        for index, row in enumerate(self._rows):
+            marks = (row.key in bookmarked, row.key in noted)
+            if marks != (row.bookmarked, row.noted):
+                self._rows[index] = replace(row, bookmarked=marks[0], noted=marks[1])
+        self.refresh()
 
     def set_filter(self, text: str) -> None:
         """Show only rows whose titles (any language) contain every word of ``text``."""

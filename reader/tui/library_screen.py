@@ -31,20 +31,30 @@ def build_rows(app: ReaderApp) -> list[ArticleRow]:
     noted = app.userdata.notes.keys()
     rows: list[ArticleRow] = []
     for article in list(app.library.articles.values()):
-        languages = app.languages_for(article)
-        title = article.variants[languages[0]].title if languages else article.key
-        rows.append(
-            ArticleRow(
-                key=article.key,
-                title=title,
-                date=article.date or "",
-                languages=tuple(languages),
-                bookmarked=article.key in bookmarked,
-                noted=article.key in noted,
-                search_text=_search_text((v.title for v in article.variants.values()), article.key),
-            )
-        )
+        titles = {tag: variant.title for tag, variant in article.variants.items()}
+        rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted))
     return rows
+
+
+def make_row(
+    app: ReaderApp,
+    key: str,
+    date: str | None,
+    titles: dict[str, str],
+    bookmarked: set[str],
+    noted: set[str],
+) -> ArticleRow:
+    """One row: the title in the first preferred language the article has, and marks."""
+    languages = app.languages_for_tags(titles)
+    return ArticleRow(
+        key=key,
+        title=titles[languages[0]] if languages else key,
+        date=date or "",
+        languages=tuple(languages),
+        bookmarked=key in bookmarked,
+        noted=key in noted,
+        search_text=_search_text(titles.values(), key),
+    )
 
 
 def _search_text(titles: Iterable[str], key: str) -> str:
@@ -97,7 +107,11 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self.reader_app.library.scanned:
-            self.reload()
+            # Back from an article: only the ★ and ✎ marks can have changed.
+            userdata = self.reader_app.userdata
+            self.query_one(ArticleList).update_marks(
+                userdata.bookmarks.keys(), userdata.notes.keys()
+            )
         if not isinstance(self.focused, Input):
             self.query_one(ArticleList).focus()
 
@@ -125,21 +139,10 @@ class LibraryScreen(Screen[None]):
         app = self.reader_app
         bookmarked = app.userdata.bookmarks.keys()
         noted = app.userdata.notes.keys()
-        rows: list[ArticleRow] = []
-        for article in articles:
-            languages = app.languages_for_tags(article.titles)
-            title = article.titles[languages[0]] if languages else article.key
-            rows.append(
-                ArticleRow(
-                    key=article.key,
-                    title=title,
-                    date=article.date or "",
-                    languages=tuple(languages),
-                    bookmarked=article.key in bookmarked,
-                    noted=article.key in noted,
-                    search_text=_search_text(article.titles.values(), article.key),
-                )
-            )
+        rows = [
+            make_row(app, article.key, article.date, article.titles, bookmarked, noted)
+            for article in articles
+        ]
         self.query_one(ArticleList).set_rows(rows)
         name = clean_line(app.library.name)
         self.sub_title = f"{name} · {count} article{'s' if count != 1 else ''}"

@@ -17,7 +17,7 @@ from reader.userdata._fields import (
     table_array,
 )
 from reader.userdata.clock import iso_utc, utc_now
-from reader.userdata.store import TomlStore, UserDataError
+from reader.userdata.store import StoredFile, UserDataError
 
 TABLE = "note"
 MAX_QUOTE = 200
@@ -90,7 +90,7 @@ class Note:
         return cls(note_id, key, paragraph, language, quote, text, created, updated)
 
 
-class Notes:
+class Notes(StoredFile):
     """The user's notes, read from and written to one TOML file.
 
     Every change re-reads the file under a lock, so several instances of the app can
@@ -103,34 +103,7 @@ class Notes:
     """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = utc_now) -> None:
-        self.store = TomlStore(path, table_array(TABLE), clock)
-        self._clock = clock
-
-    @property
-    def path(self) -> Path:
-        """The file the notes live in."""
-        return self.store.path
-
-    @property
-    def error(self) -> UserDataError | None:
-        """Why the file cannot be used (it is read-only until fixed), or ``None``."""
-        return self.store.check()
-
-    def check(self) -> UserDataError | None:
-        """Re-read the file and tell whether it can be used.
-
-        Returns:
-            Why the file cannot be used, or ``None`` if it is fine or does not exist yet.
-        """
-        return self.store.check()
-
-    def move_aside(self) -> Path:
-        """Rename a broken file out of the way so that new notes can be saved.
-
-        Returns:
-            Where the old file now is.
-        """
-        return self.store.move_aside()
+        super().__init__(path, table_array(TABLE), clock)
 
     def all(self) -> list[Note]:
         """Return every readable note in file order (``[]`` if the file is broken)."""

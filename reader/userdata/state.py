@@ -23,7 +23,7 @@ from typing import Any
 
 from reader.userdata._fields import is_index, require_index, require_text
 from reader.userdata.clock import iso_utc, utc_now
-from reader.userdata.store import TomlStore, UserDataError
+from reader.userdata.store import StoredFile, UserDataError
 
 
 def _validate(data: dict[str, Any]) -> str | None:
@@ -34,7 +34,7 @@ def _validate(data: dict[str, Any]) -> str | None:
     return None
 
 
-class ReadingState:
+class ReadingState(StoredFile):
     """Positions in articles, the last opened article and UI choices, in one small file.
 
     Each write re-reads the file under a lock and changes only what it is about, so two
@@ -49,34 +49,7 @@ class ReadingState:
     """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = utc_now) -> None:
-        self.store = TomlStore(path, _validate, clock)
-        self._clock = clock
-
-    @property
-    def path(self) -> Path:
-        """The file the state lives in."""
-        return self.store.path
-
-    @property
-    def error(self) -> UserDataError | None:
-        """Why the file cannot be used (it is read-only until fixed), or ``None``."""
-        return self.store.check()
-
-    def check(self) -> UserDataError | None:
-        """Re-read the file and tell whether it can be used.
-
-        Returns:
-            Why the file cannot be used, or ``None`` if it is fine or does not exist yet.
-        """
-        return self.store.check()
-
-    def move_aside(self) -> Path:
-        """Rename a broken file out of the way so that the state can be saved again.
-
-        Returns:
-            Where the old file now is.
-        """
-        return self.store.move_aside()
+        super().__init__(path, _validate, clock)
 
     def _data(self) -> dict[str, Any]:
         """The parsed file (read-only), or an empty document if it cannot be used."""

@@ -432,3 +432,48 @@ class TomlStore:
             _fsync_directory(target.parent)
             self._cache = None
             return aside
+
+
+class StoredFile:
+    """What bookmarks, notes and the reading state share: one TOML file and its health.
+
+    Args:
+        path: The file.
+        validate: Checks the structure of the parsed file (see :class:`TomlStore`).
+        clock: Gives the times stamped on entries and on moved-aside files.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        validate: Validator | None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store = TomlStore(path, validate, clock)
+        self._clock = clock
+
+    @property
+    def path(self) -> Path:
+        """The file."""
+        return self.store.path
+
+    @property
+    def error(self) -> UserDataError | None:
+        """Why the file cannot be used (it is read-only until fixed), or ``None``."""
+        return self.store.check()
+
+    def check(self) -> UserDataError | None:
+        """Re-read the file and tell whether it can be used.
+
+        Returns:
+            Why the file cannot be used, or ``None`` if it is fine or does not exist yet.
+        """
+        return self.store.check()
+
+    def move_aside(self) -> Path:
+        """Rename a broken file out of the way so that changes can be saved again.
+
+        Returns:
+            Where the old file now is.
+        """
+        return self.store.move_aside()
