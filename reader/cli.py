@@ -10,12 +10,14 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reader import __version__
+from reader.sanitize import clean_line, clean_path
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -128,8 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(build_parser().parse_args(argv))
     except CliError as error:
-        from reader.sanitize import clean_line
-
         print(f"reader: {clean_line(str(error))}", file=sys.stderr)
         return error.code
     except KeyboardInterrupt:
@@ -292,7 +292,6 @@ def _index(library: Any, *, quiet: bool) -> int:
 
 def _search(library: Any, query: str, language: str | None, limit: int, as_json: bool) -> int:
     from reader.languages import normalize_tag, resolve_language
-    from reader.sanitize import clean_line
 
     if limit < 1:
         raise CliError("--limit must be at least 1")
@@ -325,7 +324,10 @@ def _search(library: Any, query: str, language: str | None, limit: int, as_json:
         console = Console(markup=False, highlight=False, emoji=False)
         for hit in hits:
             console.print(
-                Text(f"{hit.key}  {hit.language}  ¶{hit.paragraph + 1}  ", style="dim")
+                Text(
+                    f"{clean_line(hit.key, visible=True)}  {hit.language}  ¶{hit.paragraph + 1}  ",
+                    style="dim",
+                )
                 + Text(clean_line(hit.title), style="bold")
             )
             snippet = Text("    " + clean_line(hit.snippet))
@@ -335,7 +337,7 @@ def _search(library: Any, query: str, language: str | None, limit: int, as_json:
     else:
         for hit in hits:
             print(
-                f"{hit.key}\t{hit.language}\t¶{hit.paragraph + 1}\t"
+                f"{clean_line(hit.key, visible=True)}\t{hit.language}\t¶{hit.paragraph + 1}\t"
                 f"{clean_line(hit.title)}\t{clean_line(hit.snippet)}"
             )
     if not hits:
@@ -361,14 +363,19 @@ def _tui(
     return app.return_code or 0
 
 
+# JSON escapes C0 controls itself; C1 controls, bidi controls and line separators are
+# escaped too, so that `reader list --json` piped to a terminal shows nothing raw. The
+# parsed data is unchanged.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def _list(library: Any, languages: list[str], as_json: bool) -> int:
     from reader.languages import pick_language
-    from reader.sanitize import clean_line
 
     if as_json:
         _print_json(
@@ -387,13 +394,12 @@ def _list(library: Any, languages: list[str], as_json: bool) -> int:
     for article in library.articles.values():
         language = pick_language(article.variants, [*languages, "en"]) or ""
         title = clean_line(article.variants[language].title) if language else ""
-        print(f"{article.key}\t{article.date or '-':<10}\t{' '.join(article.languages)}\t{title}")
+        key = clean_line(article.key, visible=True)
+        print(f"{key}\t{article.date or '-':<10}\t{' '.join(article.languages)}\t{title}")
     return 0
 
 
 def _article(library: Any, key: str) -> Any:
-    from reader.sanitize import clean_line
-
     article = library.article(key)
     if article is None:
         raise CliError(f"no article with key {clean_line(key)!r} (see 'reader list')")
@@ -438,8 +444,6 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
 
 
 def _bookmarks(userdata: Any, as_json: bool) -> int:
-    from reader.sanitize import clean_line
-
     bookmarks = userdata.bookmarks.all()
     _warn_broken(userdata.bookmarks)
     if as_json:
@@ -462,8 +466,6 @@ def _bookmarks(userdata: Any, as_json: bool) -> int:
 
 
 def _notes(userdata: Any, as_json: bool) -> int:
-    from reader.sanitize import clean_line
-
     notes = userdata.notes.all()
     _warn_broken(userdata.notes)
     if as_json:
@@ -491,8 +493,6 @@ def _notes(userdata: Any, as_json: bool) -> int:
 def _warn_broken(store: Any) -> None:
     error = store.error
     if error is not None:
-        from reader.sanitize import clean_line
-
         print(f"reader: {clean_line(str(error))}", file=sys.stderr)
 
 
@@ -509,13 +509,14 @@ def _bookmark_action(
             paragraph = _paragraph(args.paragraph, article.variants[language].paragraphs)
             title = article.variants[language].title
             userdata.bookmarks.add(article.key, language, paragraph or 0, title)
-            print(f"bookmarked {article.key} ({language}, ¶{(paragraph or 0) + 1})")
+            print(f"bookmarked {clean_line(article.key)} ({language}, ¶{(paragraph or 0) + 1})")
         else:
             paragraph = None if args.paragraph is None else args.paragraph - 1
             removed = userdata.bookmarks.remove(article.key, paragraph)
             if not removed:
                 raise CliError(f"no bookmark on {article.key}")
-            print(f"removed {removed} bookmark{'s' if removed != 1 else ''} from {article.key}")
+            shown = clean_line(article.key)
+            print(f"removed {removed} bookmark{'s' if removed != 1 else ''} from {shown}")
     except UserDataError as error:
         raise CliError(str(error)) from error
     except OSError as error:
@@ -550,7 +551,7 @@ def _note_action(
     except OSError as error:
         raise CliError(f"cannot write notes: {error.strerror or error}") from error
     print(
-        f"noted {article.key} ({language}"
+        f"noted {clean_line(article.key)} ({language}"
         f"{'' if paragraph is None else f', ¶{paragraph + 1}'}) id {note.id}"
     )
     return 0
@@ -565,14 +566,14 @@ def _paragraph(value: int | None, count: int) -> int | None:
 
 
 def _problems(library: Any, as_json: bool) -> int:
-    from reader.sanitize import clean_path
-
     problems = library.problems
     if as_json:
-        _print_json([{"path": clean_path(p.path), "reason": p.reason} for p in problems])
+        _print_json(
+            [{"path": clean_path(p.path), "reason": clean_line(p.reason)} for p in problems]
+        )
         return 0
     for problem in problems:
-        print(f"{clean_path(problem.path)}: {problem.reason}")
+        print(f"{clean_path(problem.path)}: {clean_line(problem.reason)}")
     if not problems:
         print("no problems")
     return 0

@@ -44,7 +44,11 @@ def _with_links(spans: tuple[Span, ...]) -> str:
         parts.append(span.text)
         if span.href and span.href != span.text:
             target = safe_link(span.href)
-            parts.append(f" <{target}>" if target else f" <{clean_line(span.href, visible=True)}: not opened>")
+            parts.append(
+                f" <{target}>"
+                if target
+                else f" <{clean_line(span.href, visible=True)}: not opened>"
+            )
     return "".join(parts)
 
 

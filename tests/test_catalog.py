@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reader.library.catalog as catalog_module
 from reader.library import Library
@@ -113,7 +115,7 @@ def test_load_reads_no_file(
         raise AssertionError("load must not read or walk")
 
     monkeypatch.setattr(catalog_module, "read_page_document", no_reading)
-    monkeypatch.setattr(catalog_module, "iter_page_paths", no_reading)
+    monkeypatch.setattr(catalog_module, "iter_page_files", no_reading)
     monkeypatch.setattr(os, "scandir", no_reading)
     assert catalog.load([bundled_library], "en") is not None
 
@@ -569,3 +571,263 @@ def test_first_page_lists_the_newest_articles_without_loading_all(tmp_path: Path
     assert [a.key for a in articles] == ["a4", "a3", "a2", "a1", "a0"]
     assert articles[0].titles == {"de": "Titel 4", "en": "Title 4"}
     assert articles[0].date == "2024-01-05"
+
+
+# --- refreshing without rebuilding ----------------------------------------------------------
+
+
+def test_unchanged_refresh_keeps_the_articles_and_builds_no_variant(
+    library_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "catalog.sqlite"
+    Library([library_dir], catalog=Catalog(path)).refresh()
+    library = Library([library_dir], catalog=Catalog(path))
+    assert library.load_cached()
+    articles, titles = library.articles, library.titles()
+
+    def no_variants(*args: object) -> None:
+        raise AssertionError("an unchanged refresh must not build variants")
+
+    monkeypatch.setattr(catalog_module, "_VariantMaker", no_variants)
+    monkeypatch.setattr(catalog_module, "group_entries", no_variants)
+    report = library.refresh()
+    assert counts(report) == (0, 0, 0, 3, 3)
+    assert report.result.articles is articles
+    assert library.articles is articles
+    assert library.titles() is titles  # the title index was kept too
+    again = library.refresh()
+    assert library.articles is articles and again.result.articles is articles
+
+
+def test_a_change_after_an_unchanged_refresh_shows_up(library_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    library = Library([library_dir], default_language="en", catalog=Catalog(path))
+    library.refresh()
+    unchanged = library.articles
+    library.refresh()
+    assert library.articles is unchanged
+    write(library_dir, "post.fr.md", "# Bonjour\n")
+    write(library_dir, "notes/plain.txt", "Plain title\n2023-05-06\n\nOne.\n", mtime=OLD + 5)
+    report = library.refresh()
+    assert counts(report) == (1, 1, 0, 2, 4)
+    assert library.articles is not unchanged
+    assert library.articles["post"].languages == ["de", "en", "fr"]
+    assert library.articles["notes/plain"].variants["en"].paragraphs == 1
+    assert_same(report.result, scan_library([library_dir], "en"))
+    # Untouched articles are the same objects; the dict is new (never changed in place).
+    (library_dir / "post.fr.md").unlink()
+    before = library.articles
+    library.refresh()
+    assert library.articles["notes/plain"] is before["notes/plain"]
+    assert library.articles["post"].languages == ["de", "en"]
+    assert before["post"].languages == ["de", "en", "fr"]
+    restarted = Library([library_dir], default_language="en", catalog=Catalog(path))
+    assert restarted.load_cached()
+    assert restarted.articles == library.articles
+
+
+def test_another_process_refreshing_in_between_is_noticed(
+    library_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "catalog.sqlite"
+    library = Library([library_dir], default_language="en", catalog=Catalog(path))
+    library.refresh()
+    write(library_dir, "post.fr.md", "# Bonjour\n")
+    with Catalog(path) as other:  # reads the new file and stores it first
+        assert counts(other.refresh([library_dir], "en")) == (1, 0, 0, 3, 4)
+    # Nothing is new to this library's catalog, but its articles are older than the rows.
+    report = library.refresh()
+    assert report.read == 0
+    assert library.articles["post"].languages == ["de", "en", "fr"]
+    assert_same(report.result, scan_library([library_dir], "en"))
+
+
+def test_regrouping_only_what_changed_equals_a_scan(tmp_path: Path) -> None:
+    """Translation keys join and split articles; keys of separate groups can collide."""
+    root = tmp_path / "lib"
+    write(root, "a.en.md", "# A\n")
+    write(root, "a.de.md", "# A de\n")
+    write(root, "b.de.md", '+++\ntranslationKey = "a"\n+++\n# B\n')  # a second de of 'a'
+    write(root, "en/_index.md", '+++\ntranslationKey = "c"\n+++\n# Index\n')
+    write(root, "de/_index.md", "# Index de\n")
+    write(root, "de/c.md", "# C de\n")  # key 'c' collides with the translation key 'c'
+    write(root, "d.md", "# D\n")
+    library = Library([root], default_language="en", catalog=Catalog(tmp_path / "c.sqlite"))
+    library.refresh()
+    assert_same(
+        ScanResult(library.articles, library.problems, library.files), scan_library([root], "en")
+    )
+    steps = [
+        lambda: write(root, "en/_index.md", "# Index, no key now\n", mtime=OLD + 1),
+        lambda: write(root, "b.de.md", "# B, on its own\n", mtime=OLD + 2),
+        lambda: write(root, "d.fr.md", '+++\ntranslationKey = "a"\n+++\n# D fr\n'),
+        lambda: (root / "a.de.md").unlink(),
+        lambda: write(root, "a.de.md", '+++\ntranslationKey = "c"\n+++\n# A to c\n', mtime=OLD + 3),
+        lambda: write(root, "c.it.md", "# C it\n"),
+        lambda: (root / "de" / "c.md").unlink(),
+    ]
+    for step in steps:
+        step()
+        report = library.refresh()
+        expected = scan_library([root], "en")
+        assert_same(report.result, expected)
+        assert library.problems == expected.problems
+        loaded = Catalog(tmp_path / "c.sqlite").load([root], "en")
+        assert loaded is not None
+        assert_same(loaded, expected)
+
+
+def test_many_changes_group_everything_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog_module, "INCREMENTAL_MAX", 0)
+    root = tmp_path / "lib"
+    for number in range(6):
+        write(root, f"p{number}.en.md", f"# P{number}\n")
+    library = Library([root], default_language="en", catalog=Catalog(tmp_path / "c.sqlite"))
+    library.refresh()
+    write(root, "p1.de.md", '+++\ntranslationKey = "p2"\n+++\n# P1 de\n')
+    (root / "p3.en.md").unlink()
+    assert_same(library.refresh().result, scan_library([root], "en"))
+
+
+# --- the Markdown fast path -----------------------------------------------------------------
+
+_PROSE = [
+    "word",
+    "Wörter",
+    "слово",
+    "λέξη",
+    "词语",
+    "1997",
+    "a.b",
+    "x:y",
+    "(n)",
+    "end.",
+    "x!",
+    "#tag",
+]
+_ODD = [
+    "# Title",
+    "## Sub",
+    "###### Six",
+    "####### Seven",
+    "# A #",
+    "#NoSpace",
+    "#",
+    "# ",
+    "#  Two spaces",
+    "- item",
+    "+ item",
+    "* item",
+    "1. one",
+    "2) two",
+    "3.",
+    "12 items",
+    "> quote",
+    "===",
+    "---",
+    "***",
+    "___",
+    "    code",
+    "\tcode",
+    " lead",
+    "trail ",
+    "x  ",
+    "\u3000full",
+    "nb\u00a0",
+    "```",
+    "~~~",
+    "<div>",
+    "| a | b |",
+    "|---|---|",
+    "[x]: /u",
+    "a *b* c",
+    "a_b_c",
+    "a `c`",
+    "a & b",
+    "&amp;",
+    "a \\ b",
+    "!!",
+    "![x](y)",
+    "<http://x>",
+    "a\rb",
+    "a\0b",
+    "\ufeffbom",
+    "a\u2028b",
+    "x\x0cy",
+    "a # b",
+    "= x",
+    "+++",
+    "...",
+]
+_LINES = st.one_of(
+    st.just(""),
+    st.lists(st.sampled_from(_PROSE), min_size=1, max_size=6).map(" ".join),
+    st.sampled_from(_ODD),
+    st.text(alphabet=st.sampled_from(list("ab #-*_=.1)!\u3000 \t>[&")), max_size=8),
+)
+_FRONT = st.sampled_from(
+    [
+        "",
+        '+++\ntitle = "Titel"\ndate = 2024-01-02\ntags = ["x"]\n+++\n',
+        "+++\ntitle = \n+++\n",
+        "---\ntitle: Über\nlang: de\ntranslationKey: k\n---\n",
+        "+++\n+++\n",
+        "\n\n+++\nlang = 'ru'\n+++\n\n",
+        "---\ntitle: [unclosed\n---\n",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(front=_FRONT, lines=st.lists(_LINES, max_size=12), end=st.sampled_from(["", "\n"]))
+def test_simple_markdown_equals_the_markdown_parser(front: str, lines: list[str], end: str) -> None:
+    from reader.library.markdown_page import parse_markdown_page
+    from reader.library.scan import simple_markdown_page
+
+    text = front + "\n".join(lines) + end
+    fast = simple_markdown_page(text)
+    if fast is not None:
+        assert fast == parse_markdown_page(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    front=_FRONT,
+    paragraphs=st.lists(
+        st.lists(
+            st.lists(st.sampled_from(_PROSE), min_size=1, max_size=8).map(" ".join),
+            min_size=1,
+            max_size=3,
+        ),
+        max_size=8,
+    ),
+    heading=st.sampled_from(["", "# Heading", "## Second", "# Überschrift"]),
+)
+def test_simple_markdown_takes_plain_prose(
+    front: str, paragraphs: list[list[str]], heading: str
+) -> None:
+    """The fast path is not vacuous: prose and headings take it, and it agrees."""
+    from reader.library.markdown_page import parse_markdown_page
+    from reader.library.scan import simple_markdown_page
+
+    body = "\n\n".join("\n".join(lines) for lines in paragraphs)
+    text = front + (heading + "\n\n" if heading else "") + body + "\n"
+    if any(line.startswith("#tag") for lines in paragraphs for line in lines):
+        return  # "#tag" at the start of a line is not a heading: the parser decides
+    fast = simple_markdown_page(text)
+    assert fast is not None
+    assert fast == parse_markdown_page(text)
+
+
+def test_simple_markdown_agrees_on_the_bundled_library() -> None:
+    from reader.library.markdown_page import parse_markdown_page
+    from reader.library.scan import simple_markdown_page
+    from tests.conftest import BUNDLED_LIBRARY
+
+    for page in sorted(BUNDLED_LIBRARY.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        fast = simple_markdown_page(text)
+        if fast is not None:
+            assert fast == parse_markdown_page(text), page.name

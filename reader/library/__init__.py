@@ -5,6 +5,7 @@ Never imports Textual. The TUI gets a :class:`Library` injected.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +21,9 @@ from reader.library.scan import (
     ScanResult,
     language_directories,
     locate,
+    page_suffix,
     parse_page,
+    relative_path,
     scan_library,
 )
 
@@ -86,6 +89,7 @@ class Library:
         self.problems: list[Problem] = []
         self.files = 0
         self.scanned = False
+        self._stamp: str | None = None
         self._lock = threading.Lock()
         self._titles: dict[str, str] | None = None
         self._language_dirs: dict[Path, dict[str, str]] = {}
@@ -127,6 +131,9 @@ class Library:
         """Bring the library up to date, reading only new and changed files, and apply it.
 
         Without a catalog this is a full :meth:`scan`. Safe to run in a worker thread.
+        When no page changed, :attr:`articles` stays the very same dict; otherwise it is
+        replaced by a new one (never changed in place), which reuses the
+        :class:`Article` objects of articles no changed file belongs to.
 
         Args:
             progress: Called as ``progress(done, total, relpath)`` now and then;
@@ -145,7 +152,12 @@ class Library:
             return RefreshReport(
                 result, added=result.files, files=result.files, problems=result.problems
             )
-        report = self.catalog.refresh(self.roots, self.default_language, self.max_bytes, progress)
+        current = None
+        if self.scanned and self._stamp is not None:
+            current = ScanResult(self.articles, self.problems, self.files, self._stamp)
+        report = self.catalog.refresh(
+            self.roots, self.default_language, self.max_bytes, progress, current
+        )
         self.apply(report.result)
         return report
 
@@ -181,11 +193,13 @@ class Library:
     def apply(self, result: ScanResult) -> None:
         """Replace the library's content with a scan's (or the catalog's) result."""
         with self._lock:
-            self.articles = result.articles
+            if result.articles is not self.articles:
+                self.articles = result.articles
+                self._titles = None
             self.problems = result.problems
             self.files = result.files
             self.scanned = True
-            self._titles = None
+            self._stamp = result.stamp
 
     def article(self, key: str) -> Article | None:
         """Return the article with ``key``, or ``None``."""
@@ -230,7 +244,7 @@ class Library:
     def _location(self, variant: Variant) -> PageLocation:
         for root in self.roots:
             try:
-                variant.path.relative_to(root)
+                relative_path(root, variant.path)
             except ValueError:
                 continue
             if root not in self._language_dirs:
@@ -238,5 +252,6 @@ class Library:
             found = locate(root, variant.path, self._language_dirs[root])
             if found is not None:
                 return found
-        kind = "markdown" if variant.path.suffix.lower() in (".md", ".markdown") else "text"
+        suffix = page_suffix(os.path.basename(variant.path)).lower()
+        kind = "markdown" if suffix in (".md", ".markdown") else "text"
         return PageLocation(variant.path, variant.relpath, variant.key, variant.language, "", kind)

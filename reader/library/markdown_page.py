@@ -43,16 +43,34 @@ INLINE_NOTICE = (
 )
 _ENV_SKIPPED = "reader_inline_skipped"
 _ENV_CELLS = "reader_table_cells"
+_ENV_DEEP = "reader_too_deep"
+#: maxNesting bounds the recursion a hostile file can cause.
+MAX_NESTING = 40
+NESTING_NOTICE = (
+    f"Only the first {MAX_NESTING} levels of nesting are shown; what is nested deeper "
+    "(and, inside a list, everything after it) is left out."
+)
 
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # maxNesting bounds the recursion a hostile file can cause.
-    parser = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     parser.core.ruler.at("inline", _budgeted_inline)
     parser.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
+    tokenize = parser.block.tokenize
+
+    def tokenize_noting_depth(state: StateBlock, start: int, end: int) -> None:
+        # At maxNesting markdown-it silently skips the rest of the range, which for a
+        # list item is the rest of the document; note it so the reader is told.
+        line = state.skipEmptyLines(start)
+        blocks_follow = line < end and state.sCount[line] >= state.blkIndent
+        if blocks_follow and state.level >= MAX_NESTING:
+            state.env[_ENV_DEEP] = True
+        tokenize(state, start, end)
+
+    parser.block.tokenize = tokenize_noting_depth  # type: ignore[method-assign,assignment]
     return parser
 
 
@@ -136,9 +154,11 @@ def parse_markdown_page(text: str) -> Document:
             meta = parse_front_matter(kind, raw)
         except FrontMatterError as error:
             notices.append(f"Front matter ignored: {error}")
-    blocks, capped, plain = _markdown_blocks(body)
+    blocks, capped, plain, deep = _markdown_blocks(body)
     if capped:
         notices.append(f"Only the first {MAX_BLOCKS} blocks (or rows, items) are shown.")
+    if deep:
+        notices.append(NESTING_NOTICE)
     if plain:
         notices.append(INLINE_NOTICE)
     title = meta.title
@@ -159,12 +179,13 @@ def parse_markdown_page(text: str) -> Document:
 
 def markdown_blocks(body: str) -> tuple[list[Block], bool]:
     """Tokenise Markdown and return its top-level blocks and whether a cap was hit."""
-    blocks, capped, _ = _markdown_blocks(body)
+    blocks, capped, _, _ = _markdown_blocks(body)
     return blocks, capped
 
 
-def _markdown_blocks(body: str) -> tuple[list[Block], bool, bool]:
-    """Like :func:`markdown_blocks`, also saying whether inline parsing was cut short."""
+def _markdown_blocks(body: str) -> tuple[list[Block], bool, bool, bool]:
+    """Like :func:`markdown_blocks`; also says whether inline parsing was cut short and
+    whether nesting went too deep (both lose formatting or text)."""
     env: dict[str, object] = {}
     tokens = _parser().parse(body, env)
     blocks: list[Block] = []
@@ -174,14 +195,13 @@ def _markdown_blocks(body: str) -> tuple[list[Block], bool, bool]:
         if len(blocks) >= MAX_BLOCKS:
             capped = True
             break
-        token = tokens[index]
         end = _closing_index(tokens, index)
         block, block_capped = _block(tokens, index, end)
         capped = capped or block_capped
         if block is not None:
             blocks.append(block)
         index = end + 1
-    return blocks, capped, bool(env.get(_ENV_SKIPPED))
+    return blocks, capped, bool(env.get(_ENV_SKIPPED)), bool(env.get(_ENV_DEEP))
 
 
 def _closing_index(tokens: list[Token], start: int) -> int:
@@ -337,7 +357,9 @@ def _merge(spans: list[Span]) -> list[Span]:
                 span.href,
             )
             if same:
-                merged[-1] = Span(last.text + span.text, span.bold, span.italic, span.code, span.href)
+                merged[-1] = Span(
+                    last.text + span.text, span.bold, span.italic, span.code, span.href
+                )
                 continue
         merged.append(span)
     return merged

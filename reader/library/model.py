@@ -7,7 +7,6 @@ they can be cached, compared in tests and handed between threads safely.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 BlockKind = Literal[
@@ -116,7 +115,8 @@ class Variant:
     Attributes:
         key: The article key this variant belongs to.
         language: Normalised BCP 47 tag.
-        path: Absolute path of the file.
+        path: The file's path (its library root, as given, joined with the path found
+            below it; may hold undecodable bytes as surrogate escapes).
         relpath: Path relative to the library root, with ``/`` separators.
         title: Title shown in lists.
         date: ISO date, if known.
@@ -130,7 +130,7 @@ class Variant:
 
     key: str
     language: str
-    path: Path
+    path: str
     relpath: str
     title: str
     date: str | None = None

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.languages import normalize_tag, tag_from_filename_suffix
 from reader.library.decode import DEFAULT_MAX_BYTES, UndecodableError, read_text_file
-from reader.library.model import Article, Document, Problem, Variant
+from reader.library.model import Article, Block, Document, Problem, Span, Variant
 
 #: ``default_language`` value that asks for detection of untagged pages.
 AUTO_LANGUAGE = "auto"
@@ -42,7 +44,8 @@ class PageLocation:
     """Where a page sits and what its path says about it.
 
     Attributes:
-        path: Absolute path on disk (may hold undecodable bytes as surrogates).
+        path: The file's path: the root as given joined with the relative path (may
+            hold undecodable bytes as surrogates).
         relpath: Root-relative path with ``/``, safe to store (surrogates replaced).
         path_key: The article key the path gives (language and extension removed).
         language: The language the path gives, or ``None``.
@@ -50,7 +53,7 @@ class PageLocation:
         kind: ``"markdown"`` or ``"text"``.
     """
 
-    path: Path
+    path: str
     relpath: str
     path_key: str
     language: str | None
@@ -66,11 +69,14 @@ class ScanResult:
         articles: Articles by key, in display order.
         problems: Files skipped or degraded, with reasons.
         files: How many page files were looked at.
+        stamp: For a result that came from a catalog: which state of the catalog it
+            shows (see :meth:`reader.library.catalog.Catalog.refresh`); else ``None``.
     """
 
     articles: dict[str, Article] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    stamp: str | None = None
 
 
 def safe_relpath(relative: str) -> str:
@@ -95,14 +101,31 @@ def language_directories(root: Path) -> dict[str, str]:
     return found
 
 
-def locate(root: Path, path: Path, language_dirs: dict[str, str]) -> PageLocation | None:
-    """Work out the key and language a page's path gives, or ``None`` if it is no page."""
-    extension = path.suffix.lower()
+class PathFacts(NamedTuple):
+    """What a page's relative path says about it (see :func:`locate_relative`)."""
+
+    path_key: str
+    language: str | None
+    language_source: str
+    kind: str
+
+
+def page_suffix(name: str) -> str:
+    """The extension of a file name, as :attr:`pathlib.PurePath.suffix` gives it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def locate_relative(relative: str, language_dirs: dict[str, str]) -> PathFacts | None:
+    """Work out the key and language a root-relative path (``/``-separated) gives.
+
+    Returns ``None`` if the path is no page.
+    """
+    parts = relative.split("/")
+    extension = page_suffix(parts[-1]).lower()
     kind = PAGE_EXTENSIONS.get(extension)
     if kind is None:
         return None
-    relative = path.relative_to(root).as_posix()
-    parts = relative.split("/")
     language: str | None = None
     source = "default"
     if len(parts) > 1 and parts[0] in language_dirs:
@@ -123,58 +146,99 @@ def locate(root: Path, path: Path, language_dirs: dict[str, str]) -> PageLocatio
         key_parts = [*directory, "_index"]
     else:
         key_parts = [*directory, stem]
-    key = safe_relpath("/".join(key_parts))
-    return PageLocation(path, safe_relpath(relative), key, language, source, kind)
+    return PathFacts(safe_relpath("/".join(key_parts)), language, source, kind)
+
+
+def relative_path(root: Path | str, path: Path | str) -> str:
+    """``path`` relative to ``root``, with ``/`` separators.
+
+    Raises:
+        ValueError: ``path`` is not inside ``root``.
+    """
+    path_text, root_text = os.fspath(path), os.fspath(root)
+    prefix = root_text if root_text.endswith(os.sep) else root_text + os.sep
+    if path_text.startswith(prefix) and len(path_text) > len(prefix):
+        relative = path_text[len(prefix) :]
+        return relative.replace(os.sep, "/") if os.sep != "/" else relative
+    return Path(path_text).relative_to(root_text).as_posix()
+
+
+def locate(
+    root: Path | str, path: Path | str, language_dirs: dict[str, str]
+) -> PageLocation | None:
+    """Work out the key and language a page's path gives, or ``None`` if it is no page."""
+    relative = relative_path(root, path)
+    facts = locate_relative(relative, language_dirs)
+    if facts is None:
+        return None
+    return PageLocation(os.fspath(path), safe_relpath(relative), *facts)
 
 
 def iter_page_paths(root: Path, problems: list[Problem]) -> Iterator[Path]:
     """Yield every page file under ``root``, depth first, in sorted order.
 
-    Symlinked directories are followed once (a loop is reported, never entered twice);
-    FIFOs, sockets and devices are reported and skipped without being opened.
+    See :func:`iter_page_files`, which this wraps.
+    """
+    for path, _, _ in iter_page_files(root, problems):
+        yield Path(path)
+
+
+def iter_page_files(
+    root: Path | str, problems: list[Problem]
+) -> Iterator[tuple[str, str, os.stat_result]]:
+    """Yield ``(path, relative, stat)`` for every page file under ``root``.
+
+    Depth first: a directory's files (sorted by name), then its subdirectories (sorted).
+    ``path`` is ``root`` joined with ``relative`` (``/``-separated, relative to the
+    root); ``stat`` follows symlinks. Symlinked directories are followed once (a loop is
+    reported, never entered twice); FIFOs, sockets and devices are reported and skipped
+    without being opened. Nothing is kept per file, so a big walk stays small.
     """
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, int]] = [(root, 0)]
+    stack: list[tuple[str, str, int]] = [(str(Path(root)), "", 0)]
     while stack:
-        directory, depth = stack.pop()
+        directory, prefix, depth = stack.pop()
         try:
-            info = directory.stat()
+            info = os.stat(directory)
         except OSError as error:
-            problems.append(Problem(safe_relpath(str(directory)), _os_reason(error)))
+            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
             continue
         identity = (info.st_dev, info.st_ino)
         if identity in seen:
-            problems.append(Problem(safe_relpath(str(directory)), "directory loop (symlink)"))
+            problems.append(Problem(safe_relpath(directory), "directory loop (symlink)"))
             continue
         seen.add(identity)
         if depth > MAX_DEPTH:
-            problems.append(Problem(safe_relpath(str(directory)), "nested too deeply"))
+            problems.append(Problem(safe_relpath(directory), "nested too deeply"))
             continue
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            with os.scandir(directory) as scanner:
+                entries = sorted(scanner, key=lambda e: e.name)
         except OSError as error:
-            problems.append(Problem(safe_relpath(str(directory)), _os_reason(error)))
+            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
             continue
-        subdirectories: list[Path] = []
+        subdirectories: list[tuple[str, str, int]] = []
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(entry.path)
+            is_page = page_suffix(name).lower() in PAGE_EXTENSIONS
             try:
-                mode = entry.stat().st_mode
+                entry_info = entry.stat()
             except OSError as error:
-                if path.suffix.lower() in PAGE_EXTENSIONS or entry.is_symlink():
-                    problems.append(Problem(safe_relpath(str(path)), _os_reason(error)))
+                if is_page or entry.is_symlink():
+                    problems.append(Problem(safe_relpath(entry.path), _os_reason(error)))
                 continue
+            mode = entry_info.st_mode
             if stat.S_ISDIR(mode):
-                if entry.name not in SKIPPED_DIRECTORIES:
-                    subdirectories.append(path)
-            elif path.suffix.lower() in PAGE_EXTENSIONS:
+                if name not in SKIPPED_DIRECTORIES:
+                    subdirectories.append((entry.path, prefix + name + "/", depth + 1))
+            elif is_page:
                 if stat.S_ISREG(mode):
-                    yield path
+                    yield entry.path, prefix + name, entry_info
                 else:
-                    problems.append(Problem(safe_relpath(str(path)), "not a regular file"))
-        stack.extend((sub, depth + 1) for sub in reversed(subdirectories))
+                    problems.append(Problem(safe_relpath(entry.path), "not a regular file"))
+        stack.extend(reversed(subdirectories))
 
 
 def _os_reason(error: OSError) -> str:
@@ -201,7 +265,7 @@ def parse_page(location: PageLocation, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
 
     decoded = read_text_file(str(location.path), max_bytes)
     if location.kind == "markdown":
-        document = parse_markdown_page(decoded.text)
+        document = simple_markdown_page(decoded.text) or parse_markdown_page(decoded.text)
     else:
         document = parse_text_page(decoded.text)
     notices = list(document.notices)
@@ -212,6 +276,77 @@ def parse_page(location: PageLocation, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     if notices != list(document.notices):
         document = replace(document, notices=tuple(notices))
     return document
+
+
+#: Characters that may start inline Markdown (or are normalised) wherever they are.
+_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&|~\r\0\t\v\f]")
+_ORDERED_MARKER = re.compile(r"[0-9]+[.)]")
+_SIMPLE_HEADING = re.compile(r"(#{1,6}) ([^#\s](?:[^#]*[^#\s])?)")
+
+
+def simple_markdown_page(text: str) -> Document | None:
+    """Parse a page of plain paragraphs and ATX headings without the Markdown parser.
+
+    Most of a cold index is spent in markdown-it; prose without markup does not need
+    it. A page qualifies only if its body has no character that can start inline markup
+    (``\\ ` * _ [ ] < > & | ~``, tabs, CR, NUL), no line that starts or ends with
+    white space, and no line that starts a block other than a paragraph or a
+    ``# heading`` without ``#`` in its text (``- + = >``, a digit run then ``.`` or
+    ``)``). For such a page the result equals
+    :func:`~reader.library.markdown_page.parse_markdown_page` (a property test checks
+    it on generated pages); front matter goes through that very function.
+
+    Returns:
+        The document, or ``None`` if the page needs the Markdown parser.
+    """
+    from reader.library.frontmatter import split_front_matter
+    from reader.library.markdown_page import (
+        INLINE_BUDGET,
+        MAX_BLOCKS,
+        MAX_LINES,
+        parse_markdown_page,
+    )
+
+    kind, _, body = split_front_matter(text)
+    if _MARKUP_CHARACTERS.search(body) is not None:
+        return None
+    if body.count("\n") >= MAX_LINES - 1 or body.count("!") >= INLINE_BUDGET:
+        return None
+    blocks: list[Block] = []
+    lines: list[str] = []
+    for line in body.split("\n"):
+        if not line:
+            if lines:
+                blocks.append(Block("paragraph", (Span(" ".join(lines)),)))
+                lines = []
+            continue
+        if line[0].isspace() or line[-1].isspace():
+            return None
+        first = line[0]
+        if first == "#":
+            heading = _SIMPLE_HEADING.fullmatch(line)
+            if heading is None:
+                return None
+            if lines:
+                blocks.append(Block("paragraph", (Span(" ".join(lines)),)))
+                lines = []
+            level = len(heading.group(1))
+            blocks.append(Block("heading", (Span(heading.group(2)),), level=level))
+        elif first in "-+=>" or (first in "0123456789" and _ORDERED_MARKER.match(line)):
+            return None
+        else:
+            lines.append(line)
+    if lines:
+        blocks.append(Block("paragraph", (Span(" ".join(lines)),)))
+    if len(blocks) >= MAX_BLOCKS:
+        return None
+    # The front matter alone, through the real parser: title, date, tags, notices...
+    document = parse_markdown_page(text[: len(text) - len(body)] if kind is not None else "")
+    title = document.title
+    if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        title = blocks[0].plain_text
+        blocks = blocks[1:]
+    return replace(document, title=title, blocks=tuple(blocks))
 
 
 def _fallback_title(location: PageLocation) -> str:
@@ -297,8 +432,30 @@ def read_page_document(
     return ScannedPage(location, variant, document.translation_key), problem, document
 
 
-def group_pages(pages: list[ScannedPage], problems: list[Problem]) -> dict[str, Article]:
-    """Group pages into articles by path key and ``translationKey`` (union of both)."""
+def group_entries(
+    path_keys: Sequence[str],
+    translation_keys: Sequence[str | None],
+    from_path: Sequence[int],
+    languages: Sequence[str],
+    relpath: Callable[[int], str],
+    problems: list[tuple[int, Problem]],
+) -> dict[str, dict[str, int]]:
+    """Group pages into articles by path key and ``translationKey`` (union of both).
+
+    The pages are given as columns, in walk order: entry *i* has path key
+    ``path_keys[i]``, ``translationKey`` ``translation_keys[i]``, language
+    ``languages[i]``; ``from_path[i]`` is true if its path names the language (such a
+    variant wins a tie). ``relpath(i)`` is asked only for pages that tie (two of one
+    language in one article), which it orders, and for the problems it names.
+
+    Args:
+        problems: Receives ``(entry index, problem)`` for each page left out (a second
+            variant of one language), in entry order.
+
+    Returns:
+        ``{article key: {language: entry index}}``, in no particular order; entries not
+        in it are left out.
+    """
     parent: dict[str, str] = {}
 
     def find(node: str) -> str:
@@ -308,36 +465,68 @@ def group_pages(pages: list[ScannedPage], problems: list[Problem]) -> dict[str, 
             node = parent[node]
         return node
 
-    for page in pages:
-        path_node = "p:" + page.variant.key
+    count = len(path_keys)
+    for index in range(count):
+        path_node = "p:" + path_keys[index]
         find(path_node)
-        if page.translation_key:
-            parent[find(path_node)] = find("t:" + page.translation_key)
-    groups: dict[str, list[ScannedPage]] = {}
-    for page in pages:
-        groups.setdefault(find("p:" + page.variant.key), []).append(page)
-    articles: dict[str, Article] = {}
+        translation_key = translation_keys[index]
+        if translation_key:
+            parent[find(path_node)] = find("t:" + translation_key)
+    groups: dict[str, list[int]] = {}
+    for index in range(count):
+        groups.setdefault(find("p:" + path_keys[index]), []).append(index)
+    articles: dict[str, dict[str, int]] = {}
+    dropped: list[tuple[int, Problem]] = []
     for members in groups.values():
-        translation_keys = sorted({p.translation_key for p in members if p.translation_key})
-        key = translation_keys[0] if translation_keys else min(p.variant.key for p in members)
-        variants: dict[str, Variant] = {}
-        for page in sorted(members, key=lambda p: (p.location.language is None, p.variant.relpath)):
-            language = page.variant.language
-            if language in variants:
-                problems.append(
-                    Problem(
-                        page.variant.relpath,
-                        f"second {language} variant of '{key}' (kept {variants[language].relpath})",
-                    )
-                )
-                continue
-            variants[language] = replace(page.variant, key=key)
-        if key in articles:
-            for language, variant in variants.items():
-                articles[key].variants.setdefault(language, variant)
+        found_keys = sorted({tk for i in members if (tk := translation_keys[i])})
+        key = found_keys[0] if found_keys else min(path_keys[i] for i in members)
+        variants: dict[str, int] = {}
+        if len({languages[i] for i in members}) == len(members):
+            for index in members:  # no tie: the order does not matter
+                variants[languages[index]] = index
         else:
-            articles[key] = Article(key, dict(sorted(variants.items())))
-    return dict(sorted(articles.items(), key=lambda item: _display_order(item[1])))
+            for index in sorted(members, key=lambda i: (not from_path[i], relpath(i))):
+                language = languages[index]
+                if language in variants:
+                    kept = relpath(variants[language])
+                    reason = f"second {language} variant of '{key}' (kept {kept})"
+                    dropped.append((index, Problem(relpath(index), reason)))
+                    continue
+                variants[language] = index
+        if key in articles:
+            for language, index in variants.items():
+                articles[key].setdefault(language, index)
+        else:
+            articles[key] = variants
+    dropped.sort(key=lambda item: item[0])
+    problems.extend(dropped)
+    return articles
+
+
+def group_pages(pages: list[ScannedPage], problems: list[Problem]) -> dict[str, Article]:
+    """Group pages into articles by path key and ``translationKey`` (union of both).
+
+    A page left out (a second variant of one language) is appended to ``problems``;
+    such problems come in the pages' order.
+    """
+    dropped: list[tuple[int, Problem]] = []
+    grouped = group_entries(
+        [page.variant.key for page in pages],
+        [page.translation_key for page in pages],
+        [page.location.language is not None for page in pages],
+        [page.variant.language for page in pages],
+        lambda index: pages[index].variant.relpath,
+        dropped,
+    )
+    problems.extend(problem for _, problem in dropped)
+    articles: dict[str, Article] = {}
+    for key, members in grouped.items():
+        variants = {}
+        for language, index in sorted(members.items()):
+            variant = pages[index].variant
+            variants[language] = variant if variant.key == key else replace(variant, key=key)
+        articles[key] = Article(key, variants)
+    return sort_articles(articles)
 
 
 def _display_order(article: Article) -> tuple[int, str, str]:
@@ -365,10 +554,11 @@ def scan_library(
     pages: list[ScannedPage] = []
     for root in roots:
         directories = language_directories(root)
-        for path in iter_page_paths(root, result.problems):
-            location = locate(root, path, directories)
-            if location is None:
+        for path, relative, _ in iter_page_files(root, result.problems):
+            facts = locate_relative(relative, directories)
+            if facts is None:
                 continue
+            location = PageLocation(path, safe_relpath(relative), *facts)
             result.files += 1
             page, problem = read_page(location, default_language, max_bytes)
             if problem is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -33,10 +34,11 @@ class ProblemsScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_columns("File", "What happened", "")
         for problem in problems:
+            # Text objects: a DataTable parses plain strings as markup.
             table.add_row(
-                clean_path(problem.path),
-                clean_line(problem.reason),
-                "skipped" if problem.skipped else "shown with a notice",
+                Text(clean_path(problem.path)),
+                Text(clean_line(problem.reason)),
+                Text("skipped" if problem.skipped else "shown with a notice"),
             )
         summary = (
             f"{len(problems)} file{'s' if len(problems) != 1 else ''} skipped or degraded"
