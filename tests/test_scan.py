@@ -156,12 +156,14 @@ def test_untagged_pages_are_detected_and_marked(tmp_path: Path) -> None:
     write(
         tmp_path,
         "artikel.md",
-        "# Zusammenarbeit\n\nDie internationale Zusammenarbeit zwischen den Ländern ist wichtig für die Zukunft.\n",
+        "# Zusammenarbeit\n\nDie internationale Zusammenarbeit zwischen den Ländern "
+        "ist wichtig für die Zukunft.\n",
     )
     write(
         tmp_path,
         "статья.txt",
-        "Сотрудничество\n\nМеждународное сотрудничество между странами важно для будущего всех нас.\n",
+        "Сотрудничество\n\nМеждународное сотрудничество между странами "
+        "важно для будущего всех нас.\n",
     )
     write(tmp_path, "short.md", "# Hi\n")
     write(

@@ -69,6 +69,7 @@ from reader.library.scan import (
     sort_articles,
 )
 from reader.library.search import INDEX_VERSION, TITLE_INDEX, SearchHit, index_text
+from reader.sanitize import clean
 
 if TYPE_CHECKING:
     import subprocess
@@ -378,8 +379,7 @@ class Catalog:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if application_id == 0 and version == 0:
-                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                    raise _StaleCatalog("a database of another program")
+                # Decided under the write lock: another reader may be creating it now.
                 self._create(conn)
             elif application_id != APPLICATION_ID or version != SCHEMA_VERSION:
                 raise _StaleCatalog(f"application {application_id}, schema {version}")
@@ -398,6 +398,8 @@ class Catalog:
         conn.execute("BEGIN IMMEDIATE")
         try:
             if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    raise _StaleCatalog("a database of another program")
                 for statement in _SCHEMA:
                     conn.execute(statement)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('fold', ?)", (_FOLD,))
@@ -1383,8 +1385,9 @@ def _read_for_catalog(location: PageLocation, default_language: str, max_bytes: 
     variant = page.variant
     blocks = document.blocks[:MAX_INDEXED_PARAGRAPHS]
     texts = (
-        *(unicodedata.normalize("NFC", block.plain_text) for block in blocks),
-        unicodedata.normalize("NFC", variant.title),
+        # Indexed as shown: what the reader removes from the text cannot be found.
+        *(unicodedata.normalize("NFC", clean(block.plain_text)) for block in blocks),
+        unicodedata.normalize("NFC", clean(variant.title)),
     )
     row = (
         variant.relpath,

@@ -226,7 +226,10 @@ def iter_page_files(
             try:
                 entry_info = entry.stat()
             except OSError as error:
-                if is_page or entry.is_symlink():
+                # A page, a link or a directory that cannot be looked at is reported: a
+                # skipped directory may hold a whole part of the library.
+                unreadable_dir = error.errno == errno.ENAMETOOLONG or _is_dir_entry(entry)
+                if is_page or entry.is_symlink() or unreadable_dir:
                     problems.append(Problem(safe_relpath(entry.path), _os_reason(error)))
                 continue
             mode = entry_info.st_mode
@@ -239,6 +242,13 @@ def iter_page_files(
                 else:
                     problems.append(Problem(safe_relpath(entry.path), "not a regular file"))
         stack.extend(reversed(subdirectories))
+
+
+def _is_dir_entry(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _os_reason(error: OSError) -> str:

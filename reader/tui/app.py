@@ -136,7 +136,7 @@ class ReaderApp(App[None]):
 
     def _scan_failed(self, message: str) -> None:
         self.scanning = False
-        self.notify(f"Could not read the library: {message}", severity="error")
+        self.notify(f"Could not read the library: {message}", severity="error", markup=False)
 
     def _scan_finished(self, rows: list[ArticleRow] | None) -> None:
         self.scanning = False
@@ -154,7 +154,7 @@ class ReaderApp(App[None]):
         if self.open_key is not None:
             key, self.open_key = self.open_key, None
             if self.library.article(key) is None:
-                self.notify(f"No article with key {key!r}.", severity="error")
+                self.notify(f"No article with key {key!r}.", severity="error", markup=False)
             else:
                 self.open_article(key, self.open_language)
 
@@ -227,7 +227,9 @@ class ReaderApp(App[None]):
         from reader.tui.article_screen import ArticleScreen
 
         if self.library.article(key) is None:
-            self.notify(f"That article is no longer in the library ({key}).", severity="error")
+            self.notify(
+                f"That article is no longer in the library ({key}).", severity="error", markup=False
+            )
             return
         self.push_screen(ArticleScreen(key, language=language, paragraph=paragraph))
 
@@ -288,7 +290,7 @@ class ReaderApp(App[None]):
             try:
                 self.userdata.state.set_ui("theme", theme)
             except UserDataError as error:
-                self.notify(str(error), severity="error")
+                self.notify(str(error), severity="error", markup=False)
 
     @property
     def config_path(self) -> Path:

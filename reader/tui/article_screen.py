@@ -593,7 +593,7 @@ class ArticleScreen(Screen[None]):
                 self.key, self.language, self.current_paragraph, clean_line(title)
             )
         except UserDataError as error:
-            self.notify(str(error), severity="error", timeout=8)
+            self.notify(str(error), severity="error", timeout=8, markup=False)
             return
         where = f"¶ {self.current_paragraph + 1}"
         self.notify(f"Bookmarked {where}." if added else f"Bookmark at {where} removed.")
@@ -616,7 +616,7 @@ class ArticleScreen(Screen[None]):
                     self.key, language, text.strip(), paragraph=index, quote=quote
                 )
             except UserDataError as error:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(str(error), severity="error", timeout=8, markup=False)
                 return
             self.notify(f"Note saved on ¶ {index + 1}.")
             self._refresh_marks()

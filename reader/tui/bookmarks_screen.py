@@ -84,7 +84,7 @@ class BookmarksScreen(Screen[None]):
         try:
             reader_app(self).userdata.bookmarks.remove(bookmark.key, bookmark.paragraph)
         except UserDataError as error:
-            self.notify(str(error), severity="error", timeout=8)
+            self.notify(str(error), severity="error", timeout=8, markup=False)
             return
         self.notify("Bookmark removed.")
         self.refresh_list()

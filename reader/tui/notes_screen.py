@@ -106,7 +106,7 @@ class NotesScreen(Screen[None]):
             try:
                 reader_app(self).userdata.notes.update(note.id, text.strip())
             except (UserDataError, KeyError) as error:
-                self.notify(clean(str(error)), severity="error", timeout=8)
+                self.notify(clean(str(error)), severity="error", timeout=8, markup=False)
                 return
             self.refresh_list()
 
@@ -126,7 +126,7 @@ class NotesScreen(Screen[None]):
             try:
                 reader_app(self).userdata.notes.delete(note.id)
             except UserDataError as error:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(str(error), severity="error", timeout=8, markup=False)
                 return
             self.refresh_list()
 
