@@ -382,3 +382,19 @@ def test_search_does_not_walk_the_library(
 
     monkeypatch.setattr(os, "scandir", no_walking)
     assert search(indexed[1], "GPU")
+
+
+def test_a_title_match_ranks_above_paragraph_mentions(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    pages = {
+        "mentions.en.md": "# Weather report\n\nThe harbour, the harbour and the harbour again.\n",
+        "title.en.md": "# The harbour\n\nBoats came in late.\n",
+        "other.en.md": "# Markets\n\nNothing about the sea.\n",
+    }
+    for name, text in pages.items():
+        (root / name).write_text(text, encoding="utf-8")
+    library = Library([root], catalog=Catalog(tmp_path / "c.sqlite"))
+    library.refresh()
+    hits = library.search("harbour")
+    assert [(hit.key, hit.in_title) for hit in hits] == [("title", True), ("mentions", False)]
