@@ -42,7 +42,9 @@ class ReaderApp(App[None]):
     """
 
     TITLE = "Polyglot Reader"
-    CSS_PATH = "app.tcss"
+    # Every screen's rules, parsed once at start: a screen with a CSS_PATH of its own makes
+    # Textual re-parse the whole stylesheet when it is first shown (on `enter`).
+    CSS_PATH = ["app.tcss", "library_screen.tcss", "article_screen.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_article_commands}
 
@@ -87,9 +89,6 @@ class ReaderApp(App[None]):
         self._theme_restored = True
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        from reader.tui.library_screen import LibraryScreen
-
-        self.push_screen(LibraryScreen())
         # Reading three files to check them can wait until the first screen is up.
         self.call_after_refresh(self._report_userdata_problems)
         if self.library.scanned:
@@ -98,6 +97,12 @@ class ReaderApp(App[None]):
             self.scanning = True
             # After the first frame: the worker's Python work competes for the GIL.
             self.call_after_refresh(self.scan_library)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The Library screen is the bottom of the stack (one screen fewer to draw at start)."""
+        from reader.tui.library_screen import LibraryScreen
+
+        return LibraryScreen()
 
     @work(thread=True, exclusive=True, group="scan")
     def scan_library(self) -> None:

@@ -89,8 +89,6 @@ class FindState:
 class ArticleScreen(Screen[None]):
     """Read one article, in one language or two side by side."""
 
-    CSS_PATH = "article_screen.tcss"
-
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="article.back"),
         Binding("j,down", "scroll_lines(1)", "Down", show=False, id="article.down"),

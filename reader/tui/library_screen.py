@@ -65,8 +65,6 @@ def _search_text(titles: Iterable[str], key: str) -> str:
 class LibraryScreen(Screen[None]):
     """The article list with its filter and status line."""
 
-    CSS_PATH = "library_screen.tcss"
-
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="library.filter"),
         Binding("L", "filter_language", "Language filter", id="library.language"),
