@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.userdata import (
     APP_NAME,
@@ -25,7 +27,7 @@ from reader.userdata import (
     resolve_cache_dir,
     resolve_config_dir,
 )
-from reader.userdata.store import dumps
+from reader.userdata.store import dumps, parse_toml
 
 REPO = Path(__file__).resolve().parent.parent
 FIXED = datetime(2026, 11, 25, 3, 40, tzinfo=UTC)
@@ -376,3 +378,34 @@ def test_userdata_never_imports_textual() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+_COMMENTISH = st.lists(
+    st.one_of(
+        st.just(""),
+        st.text(alphabet=" \t", max_size=3),
+        st.builds(
+            lambda indent, body: f"{indent}#{body}",
+            st.text(alphabet=" \t", max_size=2),
+            st.text(max_size=12),
+        ),
+        st.sampled_from(["x = 1", "[table]", "# ok\r", "\r", "#\x00", "#\x7f", "#\x0b"]),
+    ),
+    max_size=6,
+).map("\n".join)
+
+
+@given(text=_COMMENTISH)
+def test_a_comment_only_file_reads_as_tomllib_reads_it(text: str) -> None:
+    # The commented-out config.toml template is read without loading tomllib; the
+    # answer must be exactly tomllib's, including its refusals.
+    path = Path("config.toml")
+    try:
+        expected: dict[str, Any] | None = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        expected = None
+    try:
+        found: dict[str, Any] | None = parse_toml(path, text.encode("utf-8", "surrogatepass"))
+    except UserDataError:
+        found = None
+    assert found == expected

@@ -14,7 +14,6 @@ import fcntl
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -133,12 +132,32 @@ def parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _decode_error(path, raw, error) from None
+    if _only_comments(text):
+        return {}  # the commented-out config.toml template: no need to load tomllib
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except RecursionError:
         raise UserDataError(path, "values are nested too deeply") from None
     except ValueError as error:  # tomllib.TOMLDecodeError is a ValueError
         raise _syntax_error(path, text, error) from None
+
+
+# What TOML forbids in a comment: control characters other than tab.
+_COMMENT_FORBIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _only_comments(text: str) -> bool:
+    """Tell whether a document has nothing but blank lines and valid comments."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if number < len(lines) - 1:
+            line = line.removesuffix("\r")  # CRLF; a lone CR is a forbidden character
+        content = line.lstrip(" \t")
+        if content and (content[0] != "#" or _COMMENT_FORBIDDEN.search(content)):
+            return False
+    return True
 
 
 def _is_table_array(value: object) -> bool:
