@@ -79,10 +79,9 @@ class Scanned:
 
     def problems(self, case: Case) -> list[Problem]:
         """The problems reported for ``case``'s path (or under it, for prefix cases)."""
-        prefix = f"{self.root}/"
         found = []
         for problem in self.library.problems:
-            path = problem.path.removeprefix(prefix)
+            path = problem.path
             hit = path.startswith(f"{case.relpath}/") if case.prefix else path == case.relpath
             if hit:
                 found.append(problem)
@@ -166,6 +165,12 @@ def test_case_is_listed_or_reported_with_a_reason(scanned: Scanned, case: Case) 
     if case.title is not None:
         assert found is not None
         assert clean_line(found[1].title) == case.title
+
+
+def test_problems_name_files_relative_to_the_root(scanned: Scanned) -> None:
+    for problem in scanned.library.problems:
+        assert not os.path.isabs(problem.path), problem
+        assert str(scanned.root) not in problem.path, problem
 
 
 def test_nothing_outside_the_cases_is_a_problem(scanned: Scanned) -> None:

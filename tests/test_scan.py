@@ -111,11 +111,37 @@ def test_bad_files_are_reported_and_never_stop_the_scan(tmp_path: Path) -> None:
     (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
     library = scan(tmp_path)
     assert list(library.articles) == ["good"]
-    reasons = {Path(p.path).name: p.reason for p in library.problems}
-    assert reasons["binary.md"] == "binary file (contains NUL bytes)"
-    assert reasons["pipe.md"] == "not a regular file"
-    assert reasons["loop"] == "directory loop (symlink)"
-    assert reasons["dangling.md"] == "vanished or dangling symlink"
+    reasons = {p.path: p.reason for p in library.problems}
+    assert reasons == {
+        "binary.md": "binary file (contains NUL bytes)",
+        "pipe.md": "not a regular file",
+        "loop": "directory loop (symlink)",
+        "dangling.md": "vanished or dangling symlink",
+    }
+
+
+def test_problems_name_files_relative_to_the_library_root(tmp_path: Path) -> None:
+    """Problems found walking and problems found reading name files alike."""
+    write(tmp_path, "deep/er/good.md", "# Good\n")
+    (tmp_path / "deep/er/binary.md").write_bytes(b"\x00binary")
+    os.mkfifo(tmp_path / "deep/er/pipe.md")
+    (tmp_path / "deep/dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "deep/er/loop").symlink_to(tmp_path / "deep")
+    library = scan(tmp_path)
+    assert sorted((p.path, p.reason) for p in library.problems) == [
+        ("deep/dangling.md", "vanished or dangling symlink"),
+        ("deep/er/binary.md", "binary file (contains NUL bytes)"),
+        ("deep/er/loop", "directory loop (symlink)"),
+        ("deep/er/pipe.md", "not a regular file"),
+    ]
+
+
+def test_a_root_that_cannot_be_read_is_named_as_given(tmp_path: Path) -> None:
+    missing = tmp_path / "gone"
+    library = scan(missing)
+    assert [(p.path, p.reason) for p in library.problems] == [
+        (str(missing), "vanished or dangling symlink")
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")

@@ -193,29 +193,34 @@ def iter_page_files(
     root); ``stat`` follows symlinks. Symlinked directories are followed once (a loop is
     reported, never entered twice); FIFOs, sockets and devices are reported and skipped
     without being opened. Nothing is kept per file, so a big walk stays small.
+
+    Problems name files by their root-relative path, as read problems do (the root
+    itself, as given).
     """
+    root_text = str(Path(root))
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[str, str, int]] = [(str(Path(root)), "", 0)]
+    stack: list[tuple[str, str, int]] = [(root_text, "", 0)]
     while stack:
         directory, prefix, depth = stack.pop()
+        shown = safe_relpath(prefix[:-1] or root_text)
         try:
             info = os.stat(directory)
         except OSError as error:
-            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error)))
             continue
         identity = (info.st_dev, info.st_ino)
         if identity in seen:
-            problems.append(Problem(safe_relpath(directory), "directory loop (symlink)"))
+            problems.append(Problem(shown, "directory loop (symlink)"))
             continue
         seen.add(identity)
         if depth > MAX_DEPTH:
-            problems.append(Problem(safe_relpath(directory), "nested too deeply"))
+            problems.append(Problem(shown, "nested too deeply"))
             continue
         try:
             with os.scandir(directory) as scanner:
                 entries = sorted(scanner, key=lambda e: e.name)
         except OSError as error:
-            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error)))
             continue
         subdirectories: list[tuple[str, str, int]] = []
         for entry in entries:
@@ -230,7 +235,7 @@ def iter_page_files(
                 # skipped directory may hold a whole part of the library.
                 unreadable_dir = error.errno == errno.ENAMETOOLONG or _is_dir_entry(entry)
                 if is_page or entry.is_symlink() or unreadable_dir:
-                    problems.append(Problem(safe_relpath(entry.path), _os_reason(error)))
+                    problems.append(Problem(safe_relpath(prefix + name), _os_reason(error)))
                 continue
             mode = entry_info.st_mode
             if stat.S_ISDIR(mode):
@@ -240,7 +245,7 @@ def iter_page_files(
                 if stat.S_ISREG(mode):
                     yield entry.path, prefix + name, entry_info
                 else:
-                    problems.append(Problem(safe_relpath(entry.path), "not a regular file"))
+                    problems.append(Problem(safe_relpath(prefix + name), "not a regular file"))
         stack.extend(reversed(subdirectories))
 
 
