@@ -8,8 +8,12 @@ bodies, titles, front matter values, file names, snippets, notes and error messa
   DEL and C1 control.
 * Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), the
   "Trojan Source" characters, are removed; Unicode tag characters likewise.
-* In names and links (``visible=True``) invisible format characters that could make two
-  different strings look the same are shown as ``<U+200B>``-style placeholders.
+* In names and links (``visible=True``) nothing is removed: every control character
+  (tab and newline included: a name is one line), bidi control and tag character, and
+  the invisible format characters that could make two different strings look the same,
+  is shown as a ``<U+200B>``-style placeholder. An escape sequence there loses its ESC
+  (or 8-bit introducer) to a placeholder and the rest stays as inert text, so two file
+  names never look alike when they differ.
 
 This module never imports Textual and never interprets markup.
 """
@@ -36,12 +40,18 @@ _CONTROLS = re.compile(
 _CONTROLS_ONE_LINE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
 )
-# Zero-width and other invisible characters that deceive in names and links. ZWJ and
-# ZWNJ are left alone: Devanagari, Persian and emoji need them.
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff]"
+# Shown as placeholders in names and links: every control of _CONTROLS_ONE_LINE, and
+# the zero-width and other invisible characters that deceive there. ZWJ and ZWNJ are
+# left alone: Devanagari, Persian and emoji need them.
+_VISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f"
+    "\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u2060-\u2064\ufeff]"
 )
 SAFE_LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
 
 
 def clean(text: str, *, visible: bool = False) -> str:
@@ -49,26 +59,31 @@ def clean(text: str, *, visible: bool = False) -> str:
 
     Args:
         text: Untrusted text (already parsed).
-        visible: Also show invisible format characters as ``<U+XXXX>`` placeholders;
-            for file names, keys and link targets, where they could deceive.
+        visible: Show, rather than remove: every control character (tab and newline
+            too), bidi control, tag character and invisible format character becomes
+            a ``<U+XXXX>`` placeholder. For file names, keys and link targets, where a
+            character that vanished could make two different names look the same.
 
     Returns:
-        Text that holds no escape sequence, control character (except tab and newline)
-        or bidi control.
+        Text that holds no escape sequence, control character (except tab and newline,
+        and those not either with ``visible``) or bidi control.
     """
     if text.isprintable() and text.isascii():
         return text
+    if visible:
+        # Every introducer (ESC, CSI, OSC...) becomes a placeholder, so what follows it
+        # is plain text that no terminal obeys; nothing is removed from a name.
+        return _VISIBLE.sub(_placeholder, text)
     if "\x1b" in text or any("\x90" <= c <= "\x9f" for c in text):
         text = _ESCAPE_SEQUENCES.sub("", text)
-    text = _CONTROLS.sub("", text)
-    if visible:
-        text = _INVISIBLE.sub(lambda match: f"<U+{ord(match.group()):04X}>", text)
-    return text
+    return _CONTROLS.sub("", text)
 
 
 def clean_line(text: str, *, visible: bool = False) -> str:
     """Like :func:`clean`, but for one-line fields (titles, names): newlines and tabs
-    become spaces."""
+    become spaces (placeholders with ``visible``)."""
+    if visible:
+        return clean(text, visible=True)
     if "\n" in text or "\t" in text or "\r" in text:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     text = clean(text, visible=visible)

@@ -999,13 +999,45 @@ def _file_system_traps(c: _Corpus) -> None:
     )
     c.add(
         Case(
+            "symlink-dir-ancestor-loop",
+            "traps/deeper/up",
+            "skipped",
+            "file-system",
+            reason="loop",
+        ),
+        symlink("traps/deeper/up", "../.."),
+    )
+    c.add(
+        Case(
             "symlink-to-dev-zero",
             "traps/zero.md",
             "skipped",
             "file-system",
-            reason="not a regular file",
+            reason="symlink leads outside the library: /dev/zero",
         ),
         symlink("traps/zero.md", "/dev/zero"),
+    )
+    # Followed, either would read the whole system (or a secret) into the library.
+    c.add(
+        Case(
+            "symlink-to-file-system-root",
+            "traps/everything",
+            "skipped",
+            "file-system",
+            reason="symlink leads outside the library: /",
+        ),
+        symlink("traps/everything", "/"),
+    )
+    c.add(
+        Case(
+            "symlink-to-file-outside",
+            "traps/passwd.md",
+            "skipped",
+            "file-system",
+            reason="symlink leads outside the library: /etc/passwd",
+            skip=None if _plain_file("/etc/passwd") else "no plain /etc/passwd here",
+        ),
+        symlink("traps/passwd.md", "/etc/passwd"),
     )
 
     def fifo(root: Path) -> None:
@@ -1080,6 +1112,11 @@ def _file_system_traps(c: _Corpus) -> None:
         ),
         _long_path_chain("traps/longdirs", page=False),
     )
+
+
+def _plain_file(path: str) -> bool:
+    """``True`` if ``path`` is a regular file that is no symlink (so a link names it)."""
+    return os.path.isfile(path) and os.path.realpath(path) == path
 
 
 def _long_path_chain(relpath: str, *, page: bool) -> Callable[[Path], None]:

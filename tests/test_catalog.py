@@ -198,12 +198,35 @@ def test_walk_problems_are_reported(library_dir: Path, catalog: Catalog) -> None
     os.mkfifo(library_dir / "pipe.md")
     (library_dir / "loop").symlink_to(library_dir, target_is_directory=True)
     expected = scan_library([library_dir])
-    assert expected.problems
+    assert sorted(problem.path for problem in expected.problems) == ["loop", "pipe.md"]
     report = catalog.refresh([library_dir])
     assert_same(report.result, expected)
     loaded = catalog.load([library_dir], "en")
     assert loaded is not None
     assert loaded.problems == expected.problems
+
+
+def test_symlinks_are_walked_as_a_scan_walks_them(
+    tmp_path: Path, library_dir: Path, catalog: Catalog
+) -> None:
+    write(tmp_path, "outside/secret.md", "# Secret\n")
+    (library_dir / "elsewhere").symlink_to(tmp_path / "outside")
+    (library_dir / "secret.md").symlink_to(tmp_path / "outside" / "secret.md")
+    (library_dir / "alias").symlink_to(library_dir / "notes")
+    (library_dir / "notes" / "up").symlink_to(library_dir)
+    expected = scan_library([library_dir])
+    assert all(not key.startswith(("elsewhere", "secret", "alias")) for key in expected.articles)
+    outside = (tmp_path / "outside").resolve()
+    assert sorted((p.path, p.reason) for p in expected.problems) == [
+        ("elsewhere", f"symlink leads outside the library: {outside}"),
+        ("notes/up", "directory loop (symlink)"),
+        ("secret.md", f"symlink leads outside the library: {outside / 'secret.md'}"),
+    ]
+    assert_same(catalog.refresh([library_dir]).result, expected)
+    assert_same(catalog.refresh([library_dir]).result, expected)
+    loaded = catalog.load([library_dir], "en")
+    assert loaded is not None
+    assert_same(loaded, expected)
 
 
 def test_translation_keys_and_language_directories(tmp_path: Path, catalog: Catalog) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -167,6 +168,22 @@ def test_problems_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     code, out, _ = run(capsys, "--library", str(tmp_path), "problems", "--json")
     assert code == 0
     assert json.loads(out) == [{"path": "bin.txt", "reason": "binary file (contains NUL bytes)"}]
+
+
+def test_problems_name_walk_and_read_problems_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bin.txt").write_bytes(b"\x89PNG\x00\x00")
+    os.mkfifo(tmp_path / "sub" / "pipe.md")
+    code, out, _ = run(capsys, "--library", str(tmp_path), "problems")
+    assert code == 0
+    assert out.splitlines() == [
+        "sub/bin.txt: binary file (contains NUL bytes)",
+        "sub/pipe.md: not a regular file",
+    ]
+    code, out, _ = run(capsys, "--library", str(tmp_path), "problems", "--json")
+    assert [entry["path"] for entry in json.loads(out)] == ["sub/bin.txt", "sub/pipe.md"]
 
 
 def test_version_and_help_as_a_real_process() -> None:

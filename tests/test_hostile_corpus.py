@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.style import Style as RichStyle
@@ -79,10 +79,9 @@ class Scanned:
 
     def problems(self, case: Case) -> list[Problem]:
         """The problems reported for ``case``'s path (or under it, for prefix cases)."""
-        prefix = f"{self.root}/"
         found = []
         for problem in self.library.problems:
-            path = problem.path.removeprefix(prefix)
+            path = problem.path
             hit = path.startswith(f"{case.relpath}/") if case.prefix else path == case.relpath
             if hit:
                 found.append(problem)
@@ -166,6 +165,12 @@ def test_case_is_listed_or_reported_with_a_reason(scanned: Scanned, case: Case) 
     if case.title is not None:
         assert found is not None
         assert clean_line(found[1].title) == case.title
+
+
+def test_problems_name_files_relative_to_the_root(scanned: Scanned) -> None:
+    for problem in scanned.library.problems:
+        assert not os.path.isabs(problem.path), problem
+        assert str(scanned.root) not in problem.path, problem
 
 
 def test_nothing_outside_the_cases_is_a_problem(scanned: Scanned) -> None:
@@ -424,6 +429,35 @@ def test_clean_path_shows_any_file_name_safely(name: str) -> None:
     assert not forbidden(shown)
     shown.encode("utf-8")  # no lone surrogates left
     assert "\n" not in shown
+
+
+#: Every character a file name must show as a ``<U+XXXX>`` marker: C0 controls (tab and
+#: newline too: a name is one line), DEL, C1 controls, bidi controls, tag characters.
+NAME_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["dup-\x9b.md", "a\x9bb.md", "c1-\x9b31m-\u202egnp.md", "esc-\x1b[31mred.md", "new\nline.md"],
+)
+def test_clean_path_shows_control_characters_as_markers(name: str) -> None:
+    expected = NAME_CONTROLS.sub(lambda match: f"<U+{ord(match.group()):04X}>", name)
+    assert clean_path(name) == expected
+    assert clean(name, visible=True) == expected
+
+
+@given(FILE_NAMES)
+def test_every_control_in_a_file_name_becomes_a_visible_marker(name: str) -> None:
+    assume("<U+" not in name)  # a name that spells a marker could not be told apart
+    shown = clean_path(name)
+    assert not NAME_CONTROLS.search(shown)
+    markers = re.findall(r"<U\+([0-9A-F]{4,6})>", shown)
+    for char in NAME_CONTROLS.findall(name):
+        assert f"{ord(char):04X}" in markers, f"U+{ord(char):04X} vanished from {shown!r}"
+    # Nothing else is lost: the name is the same with its markers turned back.
+    restored = re.sub(r"<U\+([0-9A-F]{4,6})>", lambda m: chr(int(m.group(1), 16)), shown)
+    expected = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    assert restored == expected
 
 
 @given(st.one_of(HOSTILE_TEXT, st.text().map(lambda rest: "https://" + rest)))

@@ -111,11 +111,109 @@ def test_bad_files_are_reported_and_never_stop_the_scan(tmp_path: Path) -> None:
     (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
     library = scan(tmp_path)
     assert list(library.articles) == ["good"]
-    reasons = {Path(p.path).name: p.reason for p in library.problems}
-    assert reasons["binary.md"] == "binary file (contains NUL bytes)"
-    assert reasons["pipe.md"] == "not a regular file"
-    assert reasons["loop"] == "directory loop (symlink)"
-    assert reasons["dangling.md"] == "vanished or dangling symlink"
+    reasons = {p.path: p.reason for p in library.problems}
+    assert reasons == {
+        "binary.md": "binary file (contains NUL bytes)",
+        "pipe.md": "not a regular file",
+        "loop": "directory loop (symlink)",
+        "dangling.md": "vanished or dangling symlink",
+    }
+
+
+def test_problems_name_files_relative_to_the_library_root(tmp_path: Path) -> None:
+    """Problems found walking and problems found reading name files alike."""
+    write(tmp_path, "deep/er/good.md", "# Good\n")
+    (tmp_path / "deep/er/binary.md").write_bytes(b"\x00binary")
+    os.mkfifo(tmp_path / "deep/er/pipe.md")
+    (tmp_path / "deep/dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "deep/er/loop").symlink_to(tmp_path / "deep")
+    library = scan(tmp_path)
+    assert sorted((p.path, p.reason) for p in library.problems) == [
+        ("deep/dangling.md", "vanished or dangling symlink"),
+        ("deep/er/binary.md", "binary file (contains NUL bytes)"),
+        ("deep/er/loop", "directory loop (symlink)"),
+        ("deep/er/pipe.md", "not a regular file"),
+    ]
+
+
+def test_symlinks_out_of_the_library_are_reported_and_not_followed(tmp_path: Path) -> None:
+    write(tmp_path, "outside/secret.md", "# Secret\n")
+    outside = (tmp_path / "outside").resolve()  # the reason names the real target
+    root = tmp_path / "library"
+    write(root, "good.md", "# Good\n")
+    (root / "elsewhere").symlink_to(outside)
+    (root / "secret.md").symlink_to(outside / "secret.md")
+    (root / "hop.md").symlink_to(root / "secret.md")  # inside, but ends outside
+    library = scan(root)
+    assert list(library.articles) == ["good"]
+    assert sorted((p.path, p.reason, p.skipped) for p in library.problems) == [
+        ("elsewhere", f"symlink leads outside the library: {outside}", True),
+        ("hop.md", f"symlink leads outside the library: {outside / 'secret.md'}", True),
+        ("secret.md", f"symlink leads outside the library: {outside / 'secret.md'}", True),
+    ]
+
+
+def test_a_symlink_to_the_file_system_root_is_not_walked(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", "# Good\n")
+    (tmp_path / "everything").symlink_to("/")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["good"]
+    assert [(p.path, p.reason) for p in library.problems] == [
+        ("everything", "symlink leads outside the library: /")
+    ]
+
+
+def test_symlinks_inside_the_library_are_read_once(tmp_path: Path) -> None:
+    write(tmp_path, "posts/first.md", "# First\n")
+    write(tmp_path, "posts/first.de.md", "# Erster\n")
+    write(tmp_path, ".drafts/draft.md", "# Draft\n")
+    # An alias sorted before its target: the pages keep their real paths.
+    (tmp_path / "latest").symlink_to("posts")
+    (tmp_path / "posts" / "again").symlink_to(tmp_path / "posts")  # a loop
+    # The only way into a hidden directory: its pages are read under the link.
+    (tmp_path / "drafts").symlink_to(".drafts")
+    # A symlinked page inside the library is a page of its own name.
+    (tmp_path / "posts" / "first.fr.md").symlink_to("first.md")
+    library = scan(tmp_path)
+    assert sorted(library.articles) == ["drafts/draft", "posts/first"]
+    first = library.article("posts/first")
+    assert first is not None and first.languages == ["de", "en", "fr"]
+    assert [(p.path, p.reason) for p in library.problems] == [
+        ("posts/again", "directory loop (symlink)")
+    ]
+
+
+def test_symlink_loops_are_reported_never_followed(tmp_path: Path) -> None:
+    write(tmp_path, "a/b/page.md", "# Page\n")
+    (tmp_path / "a" / "b" / "up").symlink_to("../..")
+    (tmp_path / "a" / "b" / "self").symlink_to(".")
+    (tmp_path / "a" / "ping").symlink_to("pong")
+    (tmp_path / "a" / "pong").symlink_to("ping")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["a/b/page"]
+    assert sorted((p.path, p.reason) for p in library.problems) == [
+        ("a/b/self", "directory loop (symlink)"),
+        ("a/b/up", "directory loop (symlink)"),
+        ("a/ping", "symlink loop"),
+        ("a/pong", "symlink loop"),
+    ]
+
+
+def test_a_library_reached_through_a_symlink_reads_its_own_links(tmp_path: Path) -> None:
+    write(tmp_path, "real/posts/first.md", "# First\n")
+    (tmp_path / "real" / "latest").symlink_to("posts")
+    (tmp_path / "link").symlink_to("real")
+    library = scan(tmp_path / "link")
+    assert list(library.articles) == ["posts/first"]
+    assert library.problems == []
+
+
+def test_a_root_that_cannot_be_read_is_named_as_given(tmp_path: Path) -> None:
+    missing = tmp_path / "gone"
+    library = scan(missing)
+    assert [(p.path, p.reason) for p in library.problems] == [
+        (str(missing), "vanished or dangling symlink")
+    ]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")

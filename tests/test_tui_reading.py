@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -289,19 +290,20 @@ async def test_language_filter_keeps_articles_in_that_language(
 async def test_problems_screen_lists_skipped_files(tmp_path: Path, config_dir: Path) -> None:
     (tmp_path / "good.md").write_text("# Good\n", encoding="utf-8")
     (tmp_path / "bad.md").write_bytes(b"\x00\x01binary")
+    (tmp_path / "sub").mkdir()
+    os.mkfifo(tmp_path / "sub" / "pipe.md")
     app = make_app(tmp_path, config_dir)
     async with app.run_test(size=(120, 32)) as pilot:
         await settle(pilot)
-        assert "1 file with problems" in screen_text(pilot)
+        assert "2 files with problems" in screen_text(pilot)
         await pilot.press("P")
         await settle(pilot)
         from textual.widgets import DataTable
 
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 1
-        assert [str(c) for c in table.get_row_at(0)][:2] == [
-            "bad.md",
-            "binary file (contains NUL bytes)",
+        assert [[str(c) for c in table.get_row_at(row)][:2] for row in range(2)] == [
+            ["bad.md", "binary file (contains NUL bytes)"],
+            ["sub/pipe.md", "not a regular file"],
         ]
 
 

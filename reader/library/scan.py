@@ -17,6 +17,7 @@ import errno
 import os
 import re
 import stat
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -190,38 +191,64 @@ def iter_page_files(
 
     Depth first: a directory's files (sorted by name), then its subdirectories (sorted).
     ``path`` is ``root`` joined with ``relative`` (``/``-separated, relative to the
-    root); ``stat`` follows symlinks. Symlinked directories are followed once (a loop is
-    reported, never entered twice); FIFOs, sockets and devices are reported and skipped
-    without being opened. Nothing is kept per file, so a big walk stays small.
+    root); ``stat`` follows symlinks. FIFOs, sockets and devices are reported and
+    skipped without being opened. Nothing is kept per file, so a big walk stays small.
+
+    Symlinks are followed only where they lead inside the root (as resolved), so a
+    link to ``/`` cannot make the walk read the whole system:
+
+    * a symlink that leads outside the root, to a page or a directory, is reported
+      ("symlink leads outside the library: <target>") and not followed;
+    * a symlinked page inside the root is a page of the link's own name;
+    * a symlinked directory inside the root that leads to one of its own ancestors is
+      reported as a loop; any other is walked after everything else, and only if the
+      walk has not been in its target yet (each directory is read once, under its real
+      path where the walk reaches it: an alias never renames articles);
+    * a link that cannot be resolved (a loop of links, a dangling one) is reported.
+
+    Problems name files by their root-relative path, as read problems do (the root
+    itself, as given).
     """
+    root_text = str(Path(root))
+    real_root = os.path.realpath(root_text)
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[str, str, int]] = [(str(Path(root)), "", 0)]
-    while stack:
-        directory, prefix, depth = stack.pop()
+    # (path, relative prefix, depth, resolved path, reached through a symlink)
+    stack: list[tuple[str, str, int, str, bool]] = [(root_text, "", 0, real_root, False)]
+    # Symlinked directories inside the root, walked once the real tree has been.
+    linked: deque[tuple[str, str, int, str, bool]] = deque()
+    while stack or linked:
+        if not stack:
+            stack.append(linked.popleft())
+        directory, prefix, depth, real, via_link = stack.pop()
+        shown = safe_relpath(prefix[:-1] or root_text)
         try:
             info = os.stat(directory)
         except OSError as error:
-            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error)))
             continue
         identity = (info.st_dev, info.st_ino)
         if identity in seen:
-            problems.append(Problem(safe_relpath(directory), "directory loop (symlink)"))
+            # Through a symlink: read already, where the walk found it. Otherwise two
+            # real paths are one directory (a bind mount into itself): a loop.
+            if not via_link:
+                problems.append(Problem(shown, "directory loop (symlink)"))
             continue
         seen.add(identity)
         if depth > MAX_DEPTH:
-            problems.append(Problem(safe_relpath(directory), "nested too deeply"))
+            problems.append(Problem(shown, "nested too deeply"))
             continue
         try:
             with os.scandir(directory) as scanner:
                 entries = sorted(scanner, key=lambda e: e.name)
         except OSError as error:
-            problems.append(Problem(safe_relpath(directory), _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error)))
             continue
-        subdirectories: list[tuple[str, str, int]] = []
+        subdirectories: list[tuple[str, str, int, str, bool]] = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
+            relative = prefix + name
             is_page = page_suffix(name).lower() in PAGE_EXTENSIONS
             try:
                 entry_info = entry.stat()
@@ -229,19 +256,47 @@ def iter_page_files(
                 # A page, a link or a directory that cannot be looked at is reported: a
                 # skipped directory may hold a whole part of the library.
                 unreadable_dir = error.errno == errno.ENAMETOOLONG or _is_dir_entry(entry)
-                if is_page or entry.is_symlink() or unreadable_dir:
-                    problems.append(Problem(safe_relpath(entry.path), _os_reason(error)))
+                if is_page or _is_symlink(entry) or unreadable_dir:
+                    problems.append(Problem(safe_relpath(relative), _os_reason(error)))
                 continue
             mode = entry_info.st_mode
-            if stat.S_ISDIR(mode):
-                if name not in SKIPPED_DIRECTORIES:
-                    subdirectories.append((entry.path, prefix + name + "/", depth + 1))
-            elif is_page:
-                if stat.S_ISREG(mode):
-                    yield entry.path, prefix + name, entry_info
-                else:
-                    problems.append(Problem(safe_relpath(entry.path), "not a regular file"))
+            is_dir = stat.S_ISDIR(mode)
+            if (is_dir and name in SKIPPED_DIRECTORIES) or not (is_dir or is_page):
+                continue
+            if _is_symlink(entry):
+                target = os.path.realpath(entry.path)
+                if not _within(target, real_root):
+                    reason = f"symlink leads outside the library: {safe_relpath(target)}"
+                    problems.append(Problem(safe_relpath(relative), reason))
+                    continue
+                if is_dir:
+                    if _within(real, target):
+                        problems.append(Problem(safe_relpath(relative), "directory loop (symlink)"))
+                    else:
+                        linked.append((entry.path, relative + "/", depth + 1, target, True))
+                    continue
+            if is_dir:
+                real_child = os.path.join(real, name)
+                subdirectories.append((entry.path, relative + "/", depth + 1, real_child, via_link))
+            elif stat.S_ISREG(mode):
+                yield entry.path, relative, entry_info
+            else:
+                problems.append(Problem(safe_relpath(relative), "not a regular file"))
         stack.extend(reversed(subdirectories))
+
+
+def _within(path: str, directory: str) -> bool:
+    """``True`` if the resolved ``path`` is ``directory`` or lies under it."""
+    if path == directory:
+        return True
+    return path.startswith(directory if directory.endswith(os.sep) else directory + os.sep)
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _is_dir_entry(entry: os.DirEntry[str]) -> bool:
