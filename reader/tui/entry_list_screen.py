@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import clean
 from reader.tui.base import reader_app
+from reader.tui.title_bar import TitleBar
 from reader.userdata import UserDataError
 
 Entry = TypeVar("Entry")
@@ -46,7 +47,7 @@ class EntryListScreen(Screen[None], Generic[Entry]):
         self.entries: list[Entry] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon=self.ICON)
+        yield TitleBar(self.ICON)
         yield OptionList()
         yield Static("", id="empty", markup=False)
         yield Footer()

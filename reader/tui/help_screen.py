@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from reader.sanitize import clean_path
 from reader.tui.base import reader_app
+from reader.tui.title_bar import TitleBar
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -74,7 +75,7 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield TitleBar("?")
         with VerticalScroll():
             for section, keys in KEYS:
                 lines = [Content.styled(section, "bold $text-primary")]

@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from reader.sanitize import clean_line
 from reader.tui.article_list import ArticleList, ArticleRow
 from reader.tui.base import reader_app
+from reader.tui.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.library.catalog import PeekArticle
@@ -74,7 +75,7 @@ class LibraryScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
+        yield TitleBar("≡")
         yield Input(
             placeholder="/ filter by title in any language · lang:fi for articles in Finnish",
             id="filter",

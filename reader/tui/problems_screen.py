@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from reader.sanitize import clean_line, clean_path
 from reader.tui.base import reader_app
+from reader.tui.title_bar import TitleBar
 
 
 class ProblemsScreen(Screen[None]):
@@ -23,7 +24,7 @@ class ProblemsScreen(Screen[None]):
     BINDINGS = [Binding("escape,q", "back", "Back", id="problems.back")]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="!")
+        yield TitleBar("!")
         yield Static("", id="problems-summary", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True)
         yield Footer()

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.languages import describe, endonym
 from reader.library.search import SearchHit
 from reader.sanitize import clean_line
 from reader.tui.base import reader_app
+from reader.tui.title_bar import TitleBar
 
 #: Results shown for one query.
 RESULT_LIMIT = 50
@@ -65,7 +66,7 @@ class SearchScreen(Screen[None]):
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="⌕")
+        yield TitleBar("⌕")
         yield Input(
             self.initial_query,
             placeholder='search every language · "a phrase" · lang:el for Greek only',
