@@ -596,6 +596,18 @@ def test_first_page_lists_the_newest_articles_without_loading_all(tmp_path: Path
     assert articles[0].date == "2024-01-05"
 
 
+def test_one_article_loads_from_its_rows_as_a_full_load_has_it(
+    bundled_library: Path, catalog: Catalog
+) -> None:
+    assert catalog.load_article([bundled_library], "gpu-training-dilemma") is None  # empty
+    expected = catalog.refresh([bundled_library]).result.articles
+    for key, article in expected.items():
+        assert catalog.load_article([bundled_library], key) == article
+    assert catalog.load_article([bundled_library], "no-such-article") is None
+    assert catalog.load_article([bundled_library / "."], "gpu-training-dilemma") is not None
+    assert catalog.load_article([bundled_library.parent], "gpu-training-dilemma") is None
+
+
 # --- refreshing without rebuilding ----------------------------------------------------------
 
 

@@ -587,6 +587,32 @@ class Catalog:
         except (ValueError, TypeError):
             return None
 
+    def load_article(
+        self, roots: list[Path], key: str, default_language: str = "en"
+    ) -> Article | None:
+        """One article as the last refresh grouped it, from its rows alone.
+
+        What opening an article from the first page needs while :meth:`load` is still
+        building the other 100,000 variants. ``None`` if the key is unknown, the catalog
+        belongs to other roots, or its rows were left ungrouped (then only a full load
+        or refresh can tell what the article is).
+        """
+        try:
+            with self.connection() as conn:
+                meta = _meta(conn)
+                if meta.get("roots") != _roots_key(roots) or not _is_clean(meta, default_language):
+                    return None
+                rows = conn.execute(
+                    f"SELECT {_LOAD_COLUMNS} FROM variants WHERE article_key = ?", (key,)
+                ).fetchall()
+        except CatalogCorruptError:
+            return None
+        if not rows:
+            return None
+        make = _VariantMaker([str(root) for root in roots])
+        variants = {variant.language: variant for variant in map(make, rows)}
+        return Article(key, dict(sorted(variants.items())))
+
     def search(self, query: str, language: str | None = None, limit: int = 20) -> list[SearchHit]:
         """Search every variant; see :func:`reader.library.search.search`."""
         from reader.library.search import search
