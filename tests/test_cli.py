@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,115 @@ def test_interface_without_a_terminal_says_so() -> None:
     )
     assert result.returncode == 1
     assert result.stderr.startswith("reader: the interface needs a terminal")
+
+
+# --- `reader search`: the quick path and the ordinary one ----------------------------------
+
+
+def ordinary(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run a command line through argparse and the Library, never the quick path."""
+    from reader.cli import CliError, build_parser, run
+
+    try:
+        code = run(build_parser().parse_args(list(args)))
+    except CliError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        code = error.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "Zuckerberg"],
+        ["search", "Zuckerberg", "--json"],
+        ["search", "--json", "--limit=1", "GPU"],
+        ["search", "黄仁勋", "--lang", "zh"],
+        ["search", "Цукерберг", "--lang", "Русский язык", "--json"],
+        ["search", '"open source"', "--limit", "3"],
+        ["search", "nothing-like-this-anywhere"],
+    ],
+)
+def test_quick_search_prints_what_the_ordinary_path_prints(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path, args: list[str]
+) -> None:
+    library = ["--library", str(bundled_library)]
+    ordinary(capsys, *library, "index", "--quiet")
+    expected = ordinary(capsys, *library, *args)
+    assert expected[0] == 0
+    from reader.cli import _quick_search
+
+    assert _quick_search([*library, *args]) == 0, "the quick path was not taken"
+    out, err = capsys.readouterr()
+    assert (0, out, err) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "GPU", "--limit", "0"],
+        ["search", "GPU", "--limit", "x"],
+        ["search", "GPU", "--lang", "qqqqqq"],
+        ["--lang", "qqqqqq", "search", "GPU"],
+        ["search"],
+        ["search", "GPU", "more"],
+        ["search", "GPU", "--bogus"],
+        ["search", "GPU", "--help"],
+        ["search", "--lim", "2", "GPU"],
+        ["search", "--", "-GPU"],
+        ["--open", "x", "search", "GPU"],
+    ],
+)
+def test_quick_search_leaves_anything_unusual_to_argparse(
+    bundled_library: Path, args: list[str]
+) -> None:
+    from reader.cli import _quick_search, main
+
+    main(["--library", str(bundled_library), "index", "--quiet"])
+    assert _quick_search(["--library", str(bundled_library), *args]) is None
+
+
+def test_quick_search_needs_a_refreshed_current_catalog(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path, isolated_home: Path
+) -> None:
+    from reader.cli import _quick_search
+    from reader.library.catalog import Catalog
+
+    args = ["--library", str(bundled_library), "search", "GPU"]
+    assert _quick_search(args) is None  # no catalog file yet: it is never created here
+    assert not (isolated_home / "cache").exists()
+    catalog = Catalog.for_roots([bundled_library])
+    assert not catalog.is_empty() or _quick_search(args) is None  # created, still empty
+    catalog.refresh([bundled_library])
+    catalog.close()
+    # Catalog writes what catalog_file checks (schema, folding, tables): they agree.
+    assert _quick_search(args) == 0
+    assert "gpu-training-dilemma" in capsys.readouterr().out
+    assert catalog.path is not None
+    with sqlite3.connect(catalog.path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert _quick_search(args) is None
+    code, out, err = run(capsys, *args)  # the ordinary path rebuilds it
+    assert code == 0 and "gpu-training-dilemma" in out
+    assert "indexing the library first" in err
+
+
+def test_quick_search_imports_no_argparse_scanner_or_catalog(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path
+) -> None:
+    run(capsys, "--library", str(bundled_library), "index", "--quiet")
+    code = (
+        "import sys, io, contextlib\n"
+        "from reader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['--library', {str(bundled_library)!r}, 'search', 'GPU'])\n"
+        "assert 'gpu-training-dilemma' in out.getvalue()\n"
+        "heavy = ('argparse', 'dataclasses', 'tomllib', 'reader.library.catalog',\n"
+        "         'reader.library.model', 'reader.library.scan', 'textual')\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "[]"
