@@ -89,15 +89,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", metavar="KEY", help="start the interface on this article")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    def also_global(sub: argparse.ArgumentParser, level: str, *, lang: bool = True) -> None:
+        # The global options may follow the command too (`reader search --library DIR Q`).
+        # Own dests, merged by _merge_global_options, and no defaults: a subparser fills
+        # a namespace of its own and copies it over the global one, so an option with
+        # the global dest would drop the values given before the command.
+        group = sub.add_argument_group("global options (also accepted before the command)")
+        group.add_argument(
+            "--library",
+            action="append",
+            dest=f"{level}_library",
+            default=argparse.SUPPRESS,
+            metavar="DIR",
+            help="library directory (repeat for several)",
+        )
+        if lang:  # where the command has a --lang of its own, that one wins
+            group.add_argument(
+                "--lang",
+                dest=f"{level}_lang",
+                default=argparse.SUPPRESS,
+                metavar="CODE",
+                help="preferred language",
+            )
+        group.add_argument(
+            "--config-dir",
+            dest=f"{level}_config_dir",
+            default=argparse.SUPPRESS,
+            metavar="DIR",
+            help="user-data directory",
+        )
+
     listing = commands.add_parser("list", help="list articles with their languages")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(listing, "sub")
 
     show = commands.add_parser("show", help="print an article (plain text when piped)")
     show.add_argument("key", metavar="KEY", help="article key, as 'reader list' shows it")
     show.add_argument("--lang", dest="show_lang", metavar="CODE", help="language variant")
+    also_global(show, "sub", lang=False)
 
     bookmarks = commands.add_parser("bookmarks", help="list, add or remove bookmarks")
     bookmarks.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(bookmarks, "sub")
     bookmark_actions = bookmarks.add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser
     )
@@ -105,31 +138,61 @@ def build_parser() -> argparse.ArgumentParser:
     add_bookmark.add_argument("key", metavar="KEY")
     add_bookmark.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_bookmark.add_argument("--paragraph", type=int, default=1, metavar="N", help="from 1")
+    also_global(add_bookmark, "action", lang=False)
     remove_bookmark = bookmark_actions.add_parser("remove", help="remove an article's bookmarks")
     remove_bookmark.add_argument("key", metavar="KEY")
     remove_bookmark.add_argument("--paragraph", type=int, metavar="N", help="only this one")
+    also_global(remove_bookmark, "action")
 
     notes = commands.add_parser("notes", help="list or add notes")
     notes.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(notes, "sub")
     note_actions = notes.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     add_note = note_actions.add_parser("add", help="add a note to an article")
     add_note.add_argument("key", metavar="KEY")
     add_note.add_argument("text", metavar="TEXT")
     add_note.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_note.add_argument("--paragraph", type=int, metavar="N", help="from 1; omit for the article")
+    also_global(add_note, "action", lang=False)
 
     index = commands.add_parser("index", help="build or refresh the catalog and search index")
+    index.add_argument(
+        "index_dirs", nargs="*", metavar="DIR", help="library directory (like --library)"
+    )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    also_global(index, "sub")
 
     search = commands.add_parser("search", help="search every variant in every language")
     search.add_argument("query", metavar="QUERY", help='words, or "a phrase"')
     search.add_argument("--lang", dest="search_lang", metavar="CODE", help="only this language")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(search, "sub", lang=False)
 
     problems = commands.add_parser("problems", help="files skipped or degraded, and why")
     problems.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(problems, "sub")
     return parser
+
+
+def _merge_global_options(args: argparse.Namespace) -> None:
+    """Fold global options given after the command into the global ones.
+
+    Libraries add up, in the order given (``reader index DIR`` counts as ``--library``);
+    of ``--lang`` and ``--config-dir`` the last one given wins.
+    """
+    after = [
+        *getattr(args, "sub_library", ()),
+        *getattr(args, "action_library", ()),
+        *getattr(args, "index_dirs", ()),
+    ]
+    if after:
+        args.library = [*(args.library or []), *after]
+    for name in ("lang", "config_dir"):
+        for level in ("sub", "action"):
+            value = getattr(args, f"{level}_{name}", None)
+            if value is not None:
+                setattr(args, name, value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -279,6 +342,7 @@ def _quick_search(args: list[str]) -> int | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
+    _merge_global_options(args)
     from reader.userdata.config import ConfigError, load_config
     from reader.userdata.paths import resolve_config_dir
 

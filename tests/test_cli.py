@@ -316,3 +316,123 @@ def test_quick_search_imports_no_argparse_scanner_or_catalog(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- global options after the command --------------------------------------------------------
+
+
+def two_libraries(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "alpha.en.md").write_text("# Alpha\n\nZebras graze here.\n", encoding="utf-8")
+    (second / "beta.de.md").write_text("# Beta\n\nZebras grasen hier.\n", encoding="utf-8")
+    return first, second
+
+
+def keys_listed(out: str) -> list[str]:
+    return sorted(line.split("\t")[0] for line in out.splitlines())
+
+
+def test_global_options_may_follow_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = two_libraries(tmp_path)
+    before = run(capsys, "--library", str(first), "list")
+    assert before[0] == 0 and keys_listed(before[1]) == ["alpha"]
+    assert run(capsys, "list", "--library", str(first)) == before
+    assert run(capsys, "list", f"--library={first}") == before
+    # Libraries add up, before and after the command, in that order.
+    code, out, _ = run(capsys, "--library", str(first), "list", "--library", str(second))
+    assert (code, keys_listed(out)) == (0, ["alpha", "beta"])
+    # --lang after a command without a --lang of its own is the global one.
+    assert run(capsys, "list", "--lang", "de", "--library", str(second)) == run(
+        capsys, "--lang", "de", "--library", str(second), "list"
+    )
+    code, _, err = run(capsys, "list", "--lang", "qqqqqq")
+    assert (code, err.startswith("reader: unknown language 'qqqqqq'")) == (1, True)
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_search_takes_library_and_config_dir_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, quick: bool
+) -> None:
+    first, second = two_libraries(tmp_path)
+    runner = run if quick else ordinary
+    assert (
+        run(capsys, "index", "--quiet", "--library", str(first), "--library", str(second))[0] == 0
+    )
+    code, out, err = runner(
+        capsys, "search", "--library", str(first), "zebras", "--library", str(second), "--json"
+    )
+    assert (code, err) == (0, "")
+    assert sorted((hit["key"], hit["language"]) for hit in json.loads(out)) == [
+        ("alpha", "en"),
+        ("beta", "de"),
+    ]
+    # The command's own --lang still filters the hits.
+    code, out, _ = runner(
+        capsys,
+        "--library",
+        str(first),
+        "search",
+        "zebras",
+        "--lang",
+        "de",
+        "--library",
+        str(second),
+    )
+    assert (code, [line.split("\t")[:2] for line in out.splitlines()]) == (0, [["beta", "de"]])
+    config = tmp_path / "elsewhere"
+    config.mkdir()
+    (config / "config.toml").write_text(f"libraries = [{str(first)!r}]\n", encoding="utf-8")
+    code, out, _ = runner(capsys, "search", "zebras", "--config-dir", str(config))
+    assert (code, [line.split("\t")[0] for line in out.splitlines()]) == (0, ["alpha"])
+    code, _, err = runner(capsys, "search", "--library", str(tmp_path / "nope"), "zebras")
+    assert (code, err) == (1, f"reader: library not found: {tmp_path / 'nope'}\n")
+
+
+def test_index_takes_the_library_as_an_argument(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = two_libraries(tmp_path)
+    code, out, _ = run(capsys, "index", str(first), "--quiet")
+    assert (code, out.splitlines()[0]) == (0, "1 articles, 1 variants in 1 languages (en)")
+    code, out, _ = run(capsys, "index", "--library", str(first), str(second))
+    assert (code, out.splitlines()[0]) == (0, "2 articles, 2 variants in 2 languages (de en)")
+
+
+def test_bookmark_actions_take_global_options_after_the_action(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, _ = two_libraries(tmp_path)
+    config = tmp_path / "config"
+    code, out, _ = run(
+        capsys, "bookmarks", "add", "alpha", "--library", str(first), "--config-dir", str(config)
+    )
+    assert (code, out) == (0, "bookmarked alpha (en, ¶1)\n")
+    code, out, _ = run(capsys, "bookmarks", "--config-dir", str(config), "--json")
+    assert (code, [b["key"] for b in json.loads(out)]) == (0, ["alpha"])
+    code, out, _ = run(
+        capsys, "bookmarks", "remove", "alpha", "--library", str(first), "--config-dir", str(config)
+    )
+    assert (code, out) == (0, "removed 1 bookmark from alpha\n")
+
+
+def test_library_after_the_command_as_a_real_process(tmp_path: Path) -> None:
+    first, _ = two_libraries(tmp_path)
+
+    def reader(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *args], capture_output=True, text=True, cwd=REPO
+        )
+
+    indexed = reader("index", str(first), "--quiet")
+    assert (indexed.returncode, indexed.stderr) == (0, "")
+    assert indexed.stdout.startswith("1 articles, 1 variants")
+    found = reader("search", "--library", str(first), "zebras")
+    assert (found.returncode, found.stderr) == (0, "")
+    assert found.stdout.split("\t")[:3] == ["alpha", "en", "¶1"]
+    wrong = reader("index", str(first), "--bogus")
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr == "reader: unrecognized arguments: --bogus (see 'reader --help')\n"
