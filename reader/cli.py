@@ -19,7 +19,7 @@ from reader.sanitize import clean_line, clean_path
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
     from typing import Any
 
@@ -603,29 +603,49 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(escaped + "\n")
 
 
+def _print_listing(
+    items: Iterable[Any],
+    as_json: bool,
+    record: Callable[[Any], dict[str, Any]],
+    row: Callable[[Any], Sequence[str]],
+) -> int:
+    """Print what a listing command lists: a JSON array, else one tab-separated line each.
+
+    Args:
+        items: What to list.
+        as_json: ``--json`` was given.
+        record: An item as a JSON object.
+        row: An item as the columns of its line (already cleaned for the terminal).
+    """
+    if as_json:
+        _print_json([record(item) for item in items])
+    else:
+        for item in items:
+            print("\t".join(row(item)))
+    return 0
+
+
 def _list(library: Any, languages: list[str], as_json: bool) -> int:
     from reader.languages import pick_language
 
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": article.key,
-                    "date": article.date,
-                    "languages": article.languages,
-                    "advertised": article.advertised,
-                    "titles": {tag: clean_line(title) for tag, title in article.titles().items()},
-                }
-                for article in library.articles.values()
-            ]
-        )
-        return 0
-    for article in library.articles.values():
+    def row(article: Any) -> tuple[str, ...]:
         language = pick_language(article.variants, [*languages, "en"]) or ""
         title = clean_line(article.variants[language].title) if language else ""
         key = clean_line(article.key, visible=True)
-        print(f"{key}\t{article.date or '-':<10}\t{' '.join(article.languages)}\t{title}")
-    return 0
+        return key, f"{article.date or '-':<10}", " ".join(article.languages), title
+
+    return _print_listing(
+        library.articles.values(),
+        as_json,
+        lambda article: {
+            "key": article.key,
+            "date": article.date,
+            "languages": article.languages,
+            "advertised": article.advertised,
+            "titles": {tag: clean_line(title) for tag, title in article.titles().items()},
+        },
+        row,
+    )
 
 
 def _article(library: Any, key: str) -> Any:
@@ -675,48 +695,42 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
 def _bookmarks(userdata: Any, as_json: bool) -> int:
     bookmarks = userdata.bookmarks.all()
     _warn_broken(userdata.bookmarks)
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": b.key,
-                    "language": b.language,
-                    "paragraph": b.paragraph,
-                    "title": b.title,
-                    "created": b.created,
-                }
-                for b in bookmarks
-            ]
-        )
-        return 0
-    for b in bookmarks:
-        print(f"{clean_line(b.key)}\t{b.language}\t¶{b.paragraph + 1}\t{clean_line(b.title)}")
-    return 0
+    return _print_listing(
+        bookmarks,
+        as_json,
+        lambda b: {
+            "key": b.key,
+            "language": b.language,
+            "paragraph": b.paragraph,
+            "title": b.title,
+            "created": b.created,
+        },
+        lambda b: (clean_line(b.key), b.language, f"¶{b.paragraph + 1}", clean_line(b.title)),
+    )
 
 
 def _notes(userdata: Any, as_json: bool) -> int:
     notes = userdata.notes.all()
     _warn_broken(userdata.notes)
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": n.key,
-                    "language": n.language,
-                    "paragraph": n.paragraph,
-                    "quote": n.quote,
-                    "text": n.text,
-                    "created": n.created,
-                    "updated": n.updated,
-                }
-                for n in notes
-            ]
-        )
-        return 0
-    for n in notes:
-        where = f"¶{n.paragraph + 1}" if n.paragraph is not None else "-"
-        print(f"{clean_line(n.key)}\t{n.language}\t{where}\t{clean_line(n.text)}")
-    return 0
+    return _print_listing(
+        notes,
+        as_json,
+        lambda n: {
+            "key": n.key,
+            "language": n.language,
+            "paragraph": n.paragraph,
+            "quote": n.quote,
+            "text": n.text,
+            "created": n.created,
+            "updated": n.updated,
+        },
+        lambda n: (
+            clean_line(n.key),
+            n.language,
+            "-" if n.paragraph is None else f"¶{n.paragraph + 1}",
+            clean_line(n.text),
+        ),
+    )
 
 
 def _warn_broken(store: Any) -> None:
