@@ -14,7 +14,6 @@ import os
 import sys
 
 from reader import __version__
-from reader.sanitize import clean_line, clean_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
 if TYPE_CHECKING:
@@ -47,6 +46,20 @@ examples:
   reader show gpu-training-dilemma --lang ru
   reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
   reader notes add gpu-training-dilemma "check this figure" --paragraph 2"""
+
+
+def clean_line(text: str, *, visible: bool = False) -> str:
+    """:func:`reader.sanitize.clean_line`, imported on first use (``--version`` skips it)."""
+    from reader import sanitize
+
+    return sanitize.clean_line(text, visible=visible)
+
+
+def clean_path(text: str) -> str:
+    """:func:`reader.sanitize.clean_path`, imported on first use."""
+    from reader import sanitize
+
+    return sanitize.clean_path(text)
 
 
 class CliError(Exception):

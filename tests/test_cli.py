@@ -436,3 +436,16 @@ def test_library_after_the_command_as_a_real_process(tmp_path: Path) -> None:
     wrong = reader("index", str(first), "--bogus")
     assert (wrong.returncode, wrong.stdout) == (2, "")
     assert wrong.stderr == "reader: unrecognized arguments: --bogus (see 'reader --help')\n"
+
+
+def test_version_imports_nothing_else() -> None:
+    code = (
+        "import sys\n"
+        "from reader.cli import main\n"
+        "main(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reader') or m == 'argparse'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout == f"reader {__version__}\n['reader', 'reader.cli']\n"
