@@ -2,22 +2,27 @@
 
 Plain commands (``list``, ``show``, ``bookmarks``, ``notes``, ``problems``) never import
 Textual. Every failure the user can cause prints one line on stderr and exits non-zero.
+
+``reader --version`` and ``reader search`` start fast: this module imports only ``os``
+and ``sys`` up front, and a plain ``search`` command line skips argparse, the library's
+data model and the catalog module (see :func:`_quick_search`).
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
 import os
-import re
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 from reader import __version__
-from reader.sanitize import clean_line, clean_path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
+    from typing import Any
+
+    from reader.library.search import SearchHit
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -43,6 +48,20 @@ examples:
   reader notes add gpu-training-dilemma "check this figure" --paragraph 2"""
 
 
+def clean_line(text: str, *, visible: bool = False) -> str:
+    """:func:`reader.sanitize.clean_line`, imported on first use (``--version`` skips it)."""
+    from reader import sanitize
+
+    return sanitize.clean_line(text, visible=visible)
+
+
+def clean_path(text: str) -> str:
+    """:func:`reader.sanitize.clean_path`, imported on first use."""
+    from reader import sanitize
+
+    return sanitize.clean_path(text)
+
+
 class CliError(Exception):
     """A failure to report as one line on stderr."""
 
@@ -51,13 +70,14 @@ class CliError(Exception):
         self.code = code
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:  # one line, not a usage dump
-        raise CliError(f"{message} (see 'reader --help')", EXIT_USAGE)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate ``--help``)."""
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> Any:  # one line, not a usage dump
+            raise CliError(f"{message} (see 'reader --help')", EXIT_USAGE)
+
     parser = _Parser(
         prog="reader",
         description=DESCRIPTION,
@@ -82,15 +102,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", metavar="KEY", help="start the interface on this article")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    def also_global(sub: argparse.ArgumentParser, level: str, *, lang: bool = True) -> None:
+        # The global options may follow the command too (`reader search --library DIR Q`).
+        # Own dests, merged by _merge_global_options, and no defaults: a subparser fills
+        # a namespace of its own and copies it over the global one, so an option with
+        # the global dest would drop the values given before the command.
+        group = sub.add_argument_group("global options (also accepted before the command)")
+        group.add_argument(
+            "--library",
+            action="append",
+            dest=f"{level}_library",
+            default=argparse.SUPPRESS,
+            metavar="DIR",
+            help="library directory (repeat for several)",
+        )
+        if lang:  # where the command has a --lang of its own, that one wins
+            group.add_argument(
+                "--lang",
+                dest=f"{level}_lang",
+                default=argparse.SUPPRESS,
+                metavar="CODE",
+                help="preferred language",
+            )
+        group.add_argument(
+            "--config-dir",
+            dest=f"{level}_config_dir",
+            default=argparse.SUPPRESS,
+            metavar="DIR",
+            help="user-data directory",
+        )
+
     listing = commands.add_parser("list", help="list articles with their languages")
     listing.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(listing, "sub")
 
     show = commands.add_parser("show", help="print an article (plain text when piped)")
     show.add_argument("key", metavar="KEY", help="article key, as 'reader list' shows it")
     show.add_argument("--lang", dest="show_lang", metavar="CODE", help="language variant")
+    also_global(show, "sub", lang=False)
 
     bookmarks = commands.add_parser("bookmarks", help="list, add or remove bookmarks")
     bookmarks.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(bookmarks, "sub")
     bookmark_actions = bookmarks.add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser
     )
@@ -98,37 +151,74 @@ def build_parser() -> argparse.ArgumentParser:
     add_bookmark.add_argument("key", metavar="KEY")
     add_bookmark.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_bookmark.add_argument("--paragraph", type=int, default=1, metavar="N", help="from 1")
+    also_global(add_bookmark, "action", lang=False)
     remove_bookmark = bookmark_actions.add_parser("remove", help="remove an article's bookmarks")
     remove_bookmark.add_argument("key", metavar="KEY")
     remove_bookmark.add_argument("--paragraph", type=int, metavar="N", help="only this one")
+    also_global(remove_bookmark, "action")
 
     notes = commands.add_parser("notes", help="list or add notes")
     notes.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(notes, "sub")
     note_actions = notes.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     add_note = note_actions.add_parser("add", help="add a note to an article")
     add_note.add_argument("key", metavar="KEY")
     add_note.add_argument("text", metavar="TEXT")
     add_note.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_note.add_argument("--paragraph", type=int, metavar="N", help="from 1; omit for the article")
+    also_global(add_note, "action", lang=False)
 
     index = commands.add_parser("index", help="build or refresh the catalog and search index")
+    index.add_argument(
+        "index_dirs", nargs="*", metavar="DIR", help="library directory (like --library)"
+    )
     index.add_argument("--quiet", action="store_true", help="no progress bar")
+    also_global(index, "sub")
 
     search = commands.add_parser("search", help="search every variant in every language")
     search.add_argument("query", metavar="QUERY", help='words, or "a phrase"')
     search.add_argument("--lang", dest="search_lang", metavar="CODE", help="only this language")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(search, "sub", lang=False)
 
     problems = commands.add_parser("problems", help="files skipped or degraded, and why")
     problems.add_argument("--json", action="store_true", help="machine-readable output")
+    also_global(problems, "sub")
     return parser
+
+
+def _merge_global_options(args: argparse.Namespace) -> None:
+    """Fold global options given after the command into the global ones.
+
+    Libraries add up, in the order given (``reader index DIR`` counts as ``--library``);
+    of ``--lang`` and ``--config-dir`` the last one given wins.
+    """
+    after = [
+        *getattr(args, "sub_library", ()),
+        *getattr(args, "action_library", ()),
+        *getattr(args, "index_dirs", ()),
+    ]
+    if after:
+        args.library = [*(args.library or []), *after]
+    for name in ("lang", "config_dir"):
+        for level in ("sub", "action"):
+            value = getattr(args, f"{level}_{name}", None)
+            if value is not None:
+                setattr(args, name, value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reader`` command."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return run(build_parser().parse_args(argv))
+        if args == ["--version"]:
+            print(f"reader {__version__}")
+            return 0
+        done = _quick_search(args)
+        if done is not None:
+            return done
+        return run(build_parser().parse_args(args))
     except CliError as error:
         print(f"reader: {clean_line(str(error))}", file=sys.stderr)
         return error.code
@@ -140,8 +230,132 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+# Options of a command line that `_quick_search` handles itself; anything else (help,
+# abbreviations, `--`, a value that looks like an option…) goes through argparse.
+_GLOBAL_VALUES = frozenset({"--library", "--lang", "--config-dir"})
+_SEARCH_VALUES = frozenset({"--library", "--lang", "--config-dir", "--limit"})
+
+
+def _plain_search(args: list[str]) -> dict[str, Any] | None:
+    """Read a plain ``search`` command line the way argparse would, or return ``None``.
+
+    "Plain" means: global options, ``search``, one query not starting with ``-``, and
+    search options, each given in full (``--limit 5`` or ``--limit=5``) with a value not
+    starting with ``-``. Any other line, right or wrong, is left to argparse, so that
+    help and error messages stay argparse's.
+    """
+    found: dict[str, Any] = {
+        "library": [],
+        "lang": None,
+        "config_dir": None,
+        "query": None,
+        "search_lang": None,
+        "limit": "20",
+        "json": False,
+    }
+    command = False
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        if not command and arg == "search":
+            command = True
+            continue
+        if not arg.startswith("-"):
+            if not command or found["query"] is not None:
+                return None
+            found["query"] = arg
+            continue
+        if command and arg == "--json":
+            found["json"] = True
+            continue
+        name, equals, value = arg.partition("=")
+        if name not in (_SEARCH_VALUES if command else _GLOBAL_VALUES):
+            return None
+        if not equals:
+            if index == len(args):
+                return None
+            value = args[index]
+            index += 1
+        if value.startswith("-"):
+            return None
+        if name == "--library":
+            found["library"].append(value)
+        elif name == "--lang":
+            found["search_lang" if command else "lang"] = value
+        else:
+            found[name[2:].replace("-", "_")] = value
+    if not command or found["query"] is None:
+        return None
+    return found
+
+
+def _quick_search(args: list[str]) -> int | None:
+    """Run a plain ``reader search`` straight from the catalog file, if it can be.
+
+    Imports neither argparse nor the library's scanner, data model and catalog module:
+    only what the search itself needs. Returns ``None`` (having printed nothing) for
+    anything out of the ordinary: another command line, a setting or option in error,
+    a catalog that is missing, stale, empty or damaged. :func:`run` then does the
+    search (or reports the error) the ordinary way, with the very same output.
+    """
+    found = _plain_search(args)
+    if found is None:
+        return None
+    try:
+        limit = int(found["limit"])
+    except ValueError:
+        return None
+    if limit < 1:
+        return None
+    from reader.userdata.paths import resolve_cache_dir, resolve_config_dir
+
+    config_dir = resolve_config_dir(found["config_dir"])
+    configured: Sequence[Path] = ()
+    default_language = "auto"
+    if os.path.lexists(config_dir.expanduser() / "config.toml"):
+        from reader.userdata.config import ConfigError, load_config
+
+        try:
+            config = load_config(config_dir)
+        except ConfigError:
+            return None
+        configured, default_language = config.libraries, config.default_language
+    language = None
+    try:
+        if found["lang"] is not None:
+            _preferred_languages(found["lang"], ())
+        if found["search_lang"] is not None:
+            language = _language_tag(found["search_lang"])
+        roots = _roots(found["library"], configured)
+        _default_language(default_language)
+    except CliError:
+        return None
+
+    from reader.library.catalog_file import catalog_path, open_reader
+    from reader.library.search import search
+
+    try:
+        catalog = open_reader(catalog_path(roots, resolve_cache_dir()))
+    except OSError:
+        return None
+    if catalog is None:
+        return None
+    import sqlite3
+
+    try:
+        hits = search(catalog, found["query"], language, limit)
+    except sqlite3.Error:
+        return None  # a damaged file: the catalog module repairs it
+    finally:
+        catalog.close()
+    _print_hits(hits, found["json"])
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command."""
+    _merge_global_options(args)
     from reader.userdata.config import ConfigError, load_config
     from reader.userdata.paths import resolve_config_dir
 
@@ -202,11 +416,30 @@ def _preferred_languages(cli_lang: str | None, configured: Sequence[str]) -> lis
 def _library(cli_roots: list[str] | None, config: Any) -> Any:
     from reader.library import Library, bundled_library_path
 
+    roots = _roots(cli_roots, config.libraries)
+    name = roots[0].resolve().name if len(roots) == 1 else f"{len(roots)} libraries"
+    if roots[0].resolve() == bundled_library_path().resolve():
+        name = "bundled library"
+    return Library(
+        roots,
+        default_language=_default_language(config.default_language),
+        max_bytes=config.max_file_kib * 1024,
+        name=name,
+        catalog=_catalog(roots),
+    )
+
+
+def _roots(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[Path]:
+    """The library directories: ``--library``, else config.toml's, else the bundled one."""
+    from pathlib import Path
+
+    from reader.library import bundled_library_path
+
     roots: list[Path]
     if cli_roots:
         roots = [Path(root).expanduser() for root in cli_roots]
-    elif config.libraries:
-        roots = list(config.libraries)
+    elif configured:
+        roots = list(configured)
     else:
         roots = [bundled_library_path()]
     for root in roots:
@@ -216,24 +449,19 @@ def _library(cli_roots: list[str] | None, config: Any) -> Any:
             raise CliError(f"library is not a directory: {root}")
         if not os.access(root, os.R_OK | os.X_OK):
             raise CliError(f"library is not readable: {root}")
-    name = roots[0].resolve().name if len(roots) == 1 else f"{len(roots)} libraries"
-    if roots[0].resolve() == bundled_library_path().resolve():
-        name = "bundled library"
-    default_language = config.default_language
-    if default_language != "auto":
-        from reader.languages import normalize_tag
+    return roots
 
-        tag = normalize_tag(default_language)
-        if tag is None:
-            raise CliError(f"config.toml: default_language {default_language!r} is no language tag")
-        default_language = tag
-    return Library(
-        roots,
-        default_language=default_language,
-        max_bytes=config.max_file_kib * 1024,
-        name=name,
-        catalog=_catalog(roots),
-    )
+
+def _default_language(configured: str) -> str:
+    """config.toml's ``default_language`` as a language tag, or ``"auto"``."""
+    if configured == "auto":
+        return configured
+    from reader.languages import normalize_tag
+
+    tag = normalize_tag(configured)
+    if tag is None:
+        raise CliError(f"config.toml: default_language {configured!r} is no language tag")
+    return tag
 
 
 def _catalog(roots: list[Path]) -> Any:
@@ -290,19 +518,28 @@ def _index(library: Any, *, quiet: bool) -> int:
     return 0
 
 
-def _search(library: Any, query: str, language: str | None, limit: int, as_json: bool) -> int:
+def _language_tag(language: str) -> str:
+    """The tag of a language given as ``--lang`` of a command (a tag or a name)."""
     from reader.languages import normalize_tag, resolve_language
 
+    tag = normalize_tag(language) or resolve_language(language)
+    if tag is None:
+        raise CliError(f"unknown language {language!r}")
+    return tag
+
+
+def _search(library: Any, query: str, language: str | None, limit: int, as_json: bool) -> int:
     if limit < 1:
         raise CliError("--limit must be at least 1")
-    tag = None
-    if language is not None:
-        tag = normalize_tag(language) or resolve_language(language)
-        if tag is None:
-            raise CliError(f"unknown language {language!r}")
+    tag = None if language is None else _language_tag(language)
     if library.catalog is not None and library.catalog.is_empty():
         print("reader: indexing the library first (reader index)…", file=sys.stderr)
-    hits = library.search(query, tag, limit)
+    _print_hits(library.search(query, tag, limit), as_json)
+    return 0
+
+
+def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
+    """Print search hits: JSON, styled lines in a terminal, else tab-separated lines."""
     if as_json:
         _print_json(
             [
@@ -316,7 +553,7 @@ def _search(library: Any, query: str, language: str | None, limit: int, as_json:
                 for hit in hits
             ]
         )
-        return 0
+        return
     if sys.stdout.isatty():
         from rich.console import Console
         from rich.text import Text
@@ -342,7 +579,6 @@ def _search(library: Any, query: str, language: str | None, limit: int, as_json:
             )
     if not hits:
         print("no match", file=sys.stderr)
-    return 0
 
 
 def _tui(
@@ -352,6 +588,8 @@ def _tui(
         raise CliError(
             "the interface needs a terminal; use 'reader list' or 'reader show KEY' in scripts"
         )
+    import contextlib
+
     from reader.tui.app import ReaderApp
     from reader.userdata.config import write_config_template
 
@@ -366,37 +604,61 @@ def _tui(
 # JSON escapes C0 controls itself; C1 controls, bidi controls and line separators are
 # escaped too, so that `reader list --json` piped to a terminal shows nothing raw. The
 # parsed data is unchanged.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = "[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 
 
 def _print_json(data: Any) -> None:
+    import json
+    import re
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    escaped = re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(escaped + "\n")
+
+
+def _print_listing(
+    items: Iterable[Any],
+    as_json: bool,
+    record: Callable[[Any], dict[str, Any]],
+    row: Callable[[Any], Sequence[str]],
+) -> int:
+    """Print what a listing command lists: a JSON array, else one tab-separated line each.
+
+    Args:
+        items: What to list.
+        as_json: ``--json`` was given.
+        record: An item as a JSON object.
+        row: An item as the columns of its line (already cleaned for the terminal).
+    """
+    if as_json:
+        _print_json([record(item) for item in items])
+    else:
+        for item in items:
+            print("\t".join(row(item)))
+    return 0
 
 
 def _list(library: Any, languages: list[str], as_json: bool) -> int:
     from reader.languages import pick_language
 
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": article.key,
-                    "date": article.date,
-                    "languages": article.languages,
-                    "advertised": article.advertised,
-                    "titles": {tag: clean_line(title) for tag, title in article.titles().items()},
-                }
-                for article in library.articles.values()
-            ]
-        )
-        return 0
-    for article in library.articles.values():
+    def row(article: Any) -> tuple[str, ...]:
         language = pick_language(article.variants, [*languages, "en"]) or ""
         title = clean_line(article.variants[language].title) if language else ""
         key = clean_line(article.key, visible=True)
-        print(f"{key}\t{article.date or '-':<10}\t{' '.join(article.languages)}\t{title}")
-    return 0
+        return key, f"{article.date or '-':<10}", " ".join(article.languages), title
+
+    return _print_listing(
+        library.articles.values(),
+        as_json,
+        lambda article: {
+            "key": article.key,
+            "date": article.date,
+            "languages": article.languages,
+            "advertised": article.advertised,
+            "titles": {tag: clean_line(title) for tag, title in article.titles().items()},
+        },
+        row,
+    )
 
 
 def _article(library: Any, key: str) -> Any:
@@ -446,48 +708,42 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
 def _bookmarks(userdata: Any, as_json: bool) -> int:
     bookmarks = userdata.bookmarks.all()
     _warn_broken(userdata.bookmarks)
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": b.key,
-                    "language": b.language,
-                    "paragraph": b.paragraph,
-                    "title": b.title,
-                    "created": b.created,
-                }
-                for b in bookmarks
-            ]
-        )
-        return 0
-    for b in bookmarks:
-        print(f"{clean_line(b.key)}\t{b.language}\t¶{b.paragraph + 1}\t{clean_line(b.title)}")
-    return 0
+    return _print_listing(
+        bookmarks,
+        as_json,
+        lambda b: {
+            "key": b.key,
+            "language": b.language,
+            "paragraph": b.paragraph,
+            "title": b.title,
+            "created": b.created,
+        },
+        lambda b: (clean_line(b.key), b.language, f"¶{b.paragraph + 1}", clean_line(b.title)),
+    )
 
 
 def _notes(userdata: Any, as_json: bool) -> int:
     notes = userdata.notes.all()
     _warn_broken(userdata.notes)
-    if as_json:
-        _print_json(
-            [
-                {
-                    "key": n.key,
-                    "language": n.language,
-                    "paragraph": n.paragraph,
-                    "quote": n.quote,
-                    "text": n.text,
-                    "created": n.created,
-                    "updated": n.updated,
-                }
-                for n in notes
-            ]
-        )
-        return 0
-    for n in notes:
-        where = f"¶{n.paragraph + 1}" if n.paragraph is not None else "-"
-        print(f"{clean_line(n.key)}\t{n.language}\t{where}\t{clean_line(n.text)}")
-    return 0
+    return _print_listing(
+        notes,
+        as_json,
+        lambda n: {
+            "key": n.key,
+            "language": n.language,
+            "paragraph": n.paragraph,
+            "quote": n.quote,
+            "text": n.text,
+            "created": n.created,
+            "updated": n.updated,
+        },
+        lambda n: (
+            clean_line(n.key),
+            n.language,
+            "-" if n.paragraph is None else f"¶{n.paragraph + 1}",
+            clean_line(n.text),
+        ),
+    )
 
 
 def _warn_broken(store: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -220,3 +221,248 @@ def test_interface_without_a_terminal_says_so() -> None:
     )
     assert result.returncode == 1
     assert result.stderr.startswith("reader: the interface needs a terminal")
+
+
+# --- `reader search`: the quick path and the ordinary one ----------------------------------
+
+
+def ordinary(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run a command line through argparse and the Library, never the quick path."""
+    from reader.cli import CliError, build_parser, run
+
+    try:
+        code = run(build_parser().parse_args(list(args)))
+    except CliError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        code = error.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "Zuckerberg"],
+        ["search", "Zuckerberg", "--json"],
+        ["search", "--json", "--limit=1", "GPU"],
+        ["search", "黄仁勋", "--lang", "zh"],
+        ["search", "Цукерберг", "--lang", "Русский язык", "--json"],
+        ["search", '"open source"', "--limit", "3"],
+        ["search", "nothing-like-this-anywhere"],
+    ],
+)
+def test_quick_search_prints_what_the_ordinary_path_prints(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path, args: list[str]
+) -> None:
+    library = ["--library", str(bundled_library)]
+    ordinary(capsys, *library, "index", "--quiet")
+    expected = ordinary(capsys, *library, *args)
+    assert expected[0] == 0
+    from reader.cli import _quick_search
+
+    assert _quick_search([*library, *args]) == 0, "the quick path was not taken"
+    out, err = capsys.readouterr()
+    assert (0, out, err) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "GPU", "--limit", "0"],
+        ["search", "GPU", "--limit", "x"],
+        ["search", "GPU", "--lang", "qqqqqq"],
+        ["--lang", "qqqqqq", "search", "GPU"],
+        ["search"],
+        ["search", "GPU", "more"],
+        ["search", "GPU", "--bogus"],
+        ["search", "GPU", "--help"],
+        ["search", "--lim", "2", "GPU"],
+        ["search", "--", "-GPU"],
+        ["--open", "x", "search", "GPU"],
+    ],
+)
+def test_quick_search_leaves_anything_unusual_to_argparse(
+    bundled_library: Path, args: list[str]
+) -> None:
+    from reader.cli import _quick_search, main
+
+    main(["--library", str(bundled_library), "index", "--quiet"])
+    assert _quick_search(["--library", str(bundled_library), *args]) is None
+
+
+def test_quick_search_needs_a_refreshed_current_catalog(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path, isolated_home: Path
+) -> None:
+    from reader.cli import _quick_search
+    from reader.library.catalog import Catalog
+
+    args = ["--library", str(bundled_library), "search", "GPU"]
+    assert _quick_search(args) is None  # no catalog file yet: it is never created here
+    assert not (isolated_home / "cache").exists()
+    catalog = Catalog.for_roots([bundled_library])
+    assert not catalog.is_empty() or _quick_search(args) is None  # created, still empty
+    catalog.refresh([bundled_library])
+    catalog.close()
+    # Catalog writes what catalog_file checks (schema, folding, tables): they agree.
+    assert _quick_search(args) == 0
+    assert "gpu-training-dilemma" in capsys.readouterr().out
+    assert catalog.path is not None
+    with sqlite3.connect(catalog.path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    assert _quick_search(args) is None
+    code, out, err = run(capsys, *args)  # the ordinary path rebuilds it
+    assert code == 0 and "gpu-training-dilemma" in out
+    assert "indexing the library first" in err
+
+
+def test_quick_search_imports_no_argparse_scanner_or_catalog(
+    capsys: pytest.CaptureFixture[str], bundled_library: Path
+) -> None:
+    run(capsys, "--library", str(bundled_library), "index", "--quiet")
+    code = (
+        "import sys, io, contextlib\n"
+        "from reader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['--library', {str(bundled_library)!r}, 'search', 'GPU'])\n"
+        "assert 'gpu-training-dilemma' in out.getvalue()\n"
+        "heavy = ('argparse', 'dataclasses', 'tomllib', 'reader.library.catalog',\n"
+        "         'reader.library.model', 'reader.library.scan', 'textual')\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+# --- global options after the command --------------------------------------------------------
+
+
+def two_libraries(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "alpha.en.md").write_text("# Alpha\n\nZebras graze here.\n", encoding="utf-8")
+    (second / "beta.de.md").write_text("# Beta\n\nZebras grasen hier.\n", encoding="utf-8")
+    return first, second
+
+
+def keys_listed(out: str) -> list[str]:
+    return sorted(line.split("\t")[0] for line in out.splitlines())
+
+
+def test_global_options_may_follow_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = two_libraries(tmp_path)
+    before = run(capsys, "--library", str(first), "list")
+    assert before[0] == 0 and keys_listed(before[1]) == ["alpha"]
+    assert run(capsys, "list", "--library", str(first)) == before
+    assert run(capsys, "list", f"--library={first}") == before
+    # Libraries add up, before and after the command, in that order.
+    code, out, _ = run(capsys, "--library", str(first), "list", "--library", str(second))
+    assert (code, keys_listed(out)) == (0, ["alpha", "beta"])
+    # --lang after a command without a --lang of its own is the global one.
+    assert run(capsys, "list", "--lang", "de", "--library", str(second)) == run(
+        capsys, "--lang", "de", "--library", str(second), "list"
+    )
+    code, _, err = run(capsys, "list", "--lang", "qqqqqq")
+    assert (code, err.startswith("reader: unknown language 'qqqqqq'")) == (1, True)
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_search_takes_library_and_config_dir_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, quick: bool
+) -> None:
+    first, second = two_libraries(tmp_path)
+    runner = run if quick else ordinary
+    assert (
+        run(capsys, "index", "--quiet", "--library", str(first), "--library", str(second))[0] == 0
+    )
+    code, out, err = runner(
+        capsys, "search", "--library", str(first), "zebras", "--library", str(second), "--json"
+    )
+    assert (code, err) == (0, "")
+    assert sorted((hit["key"], hit["language"]) for hit in json.loads(out)) == [
+        ("alpha", "en"),
+        ("beta", "de"),
+    ]
+    # The command's own --lang still filters the hits.
+    code, out, _ = runner(
+        capsys,
+        "--library",
+        str(first),
+        "search",
+        "zebras",
+        "--lang",
+        "de",
+        "--library",
+        str(second),
+    )
+    assert (code, [line.split("\t")[:2] for line in out.splitlines()]) == (0, [["beta", "de"]])
+    config = tmp_path / "elsewhere"
+    config.mkdir()
+    (config / "config.toml").write_text(f"libraries = [{str(first)!r}]\n", encoding="utf-8")
+    code, out, _ = runner(capsys, "search", "zebras", "--config-dir", str(config))
+    assert (code, [line.split("\t")[0] for line in out.splitlines()]) == (0, ["alpha"])
+    code, _, err = runner(capsys, "search", "--library", str(tmp_path / "nope"), "zebras")
+    assert (code, err) == (1, f"reader: library not found: {tmp_path / 'nope'}\n")
+
+
+def test_index_takes_the_library_as_an_argument(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = two_libraries(tmp_path)
+    code, out, _ = run(capsys, "index", str(first), "--quiet")
+    assert (code, out.splitlines()[0]) == (0, "1 articles, 1 variants in 1 languages (en)")
+    code, out, _ = run(capsys, "index", "--library", str(first), str(second))
+    assert (code, out.splitlines()[0]) == (0, "2 articles, 2 variants in 2 languages (de en)")
+
+
+def test_bookmark_actions_take_global_options_after_the_action(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, _ = two_libraries(tmp_path)
+    config = tmp_path / "config"
+    code, out, _ = run(
+        capsys, "bookmarks", "add", "alpha", "--library", str(first), "--config-dir", str(config)
+    )
+    assert (code, out) == (0, "bookmarked alpha (en, ¶1)\n")
+    code, out, _ = run(capsys, "bookmarks", "--config-dir", str(config), "--json")
+    assert (code, [b["key"] for b in json.loads(out)]) == (0, ["alpha"])
+    code, out, _ = run(
+        capsys, "bookmarks", "remove", "alpha", "--library", str(first), "--config-dir", str(config)
+    )
+    assert (code, out) == (0, "removed 1 bookmark from alpha\n")
+
+
+def test_library_after_the_command_as_a_real_process(tmp_path: Path) -> None:
+    first, _ = two_libraries(tmp_path)
+
+    def reader(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "reader", *args], capture_output=True, text=True, cwd=REPO
+        )
+
+    indexed = reader("index", str(first), "--quiet")
+    assert (indexed.returncode, indexed.stderr) == (0, "")
+    assert indexed.stdout.startswith("1 articles, 1 variants")
+    found = reader("search", "--library", str(first), "zebras")
+    assert (found.returncode, found.stderr) == (0, "")
+    assert found.stdout.split("\t")[:3] == ["alpha", "en", "¶1"]
+    wrong = reader("index", str(first), "--bogus")
+    assert (wrong.returncode, wrong.stdout) == (2, "")
+    assert wrong.stderr == "reader: unrecognized arguments: --bogus (see 'reader --help')\n"
+
+
+def test_version_imports_nothing_else() -> None:
+    code = (
+        "import sys\n"
+        "from reader.cli import main\n"
+        "main(['--version'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reader') or m == 'argparse'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout == f"reader {__version__}\n['reader', 'reader.cli']\n"

@@ -48,6 +48,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, overload
 
+from reader.library.catalog_file import APPLICATION_ID as APPLICATION_ID
+from reader.library.catalog_file import FOLD as _FOLD
+from reader.library.catalog_file import SCHEMA_VERSION as SCHEMA_VERSION
+from reader.library.catalog_file import TABLES as _TABLES
+from reader.library.catalog_file import CatalogCorruptError as CatalogCorruptError
+from reader.library.catalog_file import catalog_path as catalog_path
+from reader.library.catalog_file import resolved_roots as resolved_roots
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
@@ -68,16 +75,14 @@ from reader.library.scan import (
     safe_relpath,
     sort_articles,
 )
-from reader.library.search import INDEX_VERSION, TITLE_INDEX, SearchHit, index_text
+from reader.library.search import TITLE_INDEX, SearchHit, index_text
 from reader.sanitize import clean
 
 if TYPE_CHECKING:
     import subprocess
 
-#: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
-APPLICATION_ID = 0x506F6C79
-#: ``PRAGMA user_version``; any other value means the file is rebuilt.
-SCHEMA_VERSION = 3
+# APPLICATION_ID, SCHEMA_VERSION, _FOLD and _TABLES live in catalog_file.py, which
+# `reader search` reads a catalog with, without importing this module.
 #: Files read between two commits of a refresh.
 BATCH_FILES = 500
 #: ``progress`` is called after this many files.
@@ -114,8 +119,6 @@ RefreshProgress = Callable[[int, int, str], None]
 
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
-_FOLD = f"{INDEX_VERSION}:{unicodedata.unidata_version}"
-_TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts"})
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS variants (
@@ -185,10 +188,6 @@ def _first_page_json(articles: dict[str, Article]) -> str:
     return json.dumps(page, ensure_ascii=False)
 
 
-class CatalogCorruptError(Exception):
-    """The catalog file turned out to be damaged; it has been replaced by an empty one."""
-
-
 class _StaleCatalog(Exception):
     """The file is not a catalog of this version (foreign, older or newer)."""
 
@@ -245,28 +244,10 @@ class RefreshReport:
         return self.added + self.changed
 
 
-def resolved_roots(roots: Sequence[Path]) -> list[str]:
-    """Return the absolute, symlink-free form of ``roots`` that identifies a catalog."""
-    return [str(Path(root).expanduser().resolve()) for root in roots]
-
-
 def _roots_key(roots: Sequence[Path]) -> str:
     import json
 
     return json.dumps(resolved_roots(roots))
-
-
-def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:
-    """Return the catalog file for ``roots`` inside ``cache_dir``."""
-    try:
-        # CPython's own SHA-1 loads in microseconds; hashlib first initialises OpenSSL
-        # (~3 ms, a tenth of ``reader --version``).
-        from _sha1 import sha1  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        from hashlib import sha1
-
-    digest = sha1("\n".join(resolved_roots(roots)).encode("utf-8", "surrogatepass"))
-    return cache_dir / f"catalog-{digest.hexdigest()[:12]}.sqlite"
 
 
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:

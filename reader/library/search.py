@@ -37,12 +37,12 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from reader.library.catalog import Catalog
+    from reader.library.catalog_file import CatalogReader
 
 #: Bump when :func:`index_text` changes: the catalog then rebuilds its index, because a
 #: contentless FTS5 row can only be deleted with exactly the text it was indexed with.
@@ -86,8 +86,8 @@ def _patterns() -> _Patterns:
     return _Patterns()
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+# NamedTuples, not dataclasses: `reader search` must not pay for importing dataclasses.
+class SearchHit(NamedTuple):
     """One search result: the best matching paragraph of one language variant.
 
     Attributes:
@@ -113,8 +113,7 @@ class SearchHit:
     in_title: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Term:
+class _Term(NamedTuple):
     text: str
     phrase: bool
 
@@ -255,12 +254,12 @@ _Candidate = tuple[float, int]  # (bm25, rowid)
 
 
 def search(
-    catalog: Catalog, query: str, language: str | None = None, limit: int = 20
+    catalog: Catalog | CatalogReader, query: str, language: str | None = None, limit: int = 20
 ) -> list[SearchHit]:
     """Search every variant in the catalog.
 
     Args:
-        catalog: An open catalog (it is not refreshed here).
+        catalog: An open catalog (it is not refreshed here), or a read-only one.
         query: What the user typed: words and ``"phrases"``; never raises on odd input.
         language: Only variants in this language (``zh`` also matches ``zh-CN``).
         limit: At most this many hits, each a different (article, language).
@@ -269,7 +268,7 @@ def search(
         Hits, best first, at most one per article and language. Empty if the catalog
         turned out to be damaged (it is then rebuilt empty; refresh it).
     """
-    from reader.library.catalog import CatalogCorruptError
+    from reader.library.catalog_file import CatalogCorruptError
 
     terms = _terms(query)
     if not terms or limit <= 0:

@@ -7,24 +7,25 @@ Nothing here imports Textual, so the CLI and tests can use it without the UI. Co
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from reader.userdata.clock import utc_now
-from reader.userdata.store import UserDataError
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import Any
+
     from reader.userdata.bookmarks import Bookmark, Bookmarks
+    from reader.userdata.clock import utc_now
     from reader.userdata.config import Config, ConfigError, load_config, write_config_template
     from reader.userdata.notes import Note, Notes
     from reader.userdata.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
     from reader.userdata.state import ReadingState
-    from reader.userdata.store import TomlStore
+    from reader.userdata.store import TomlStore, UserDataError
 
 # Submodules are imported on first use: `reader search` reads only config.toml and must
-# start in about the time of `reader --version` (uuid, tempfile and friends cost ~15 ms).
+# start in about the time of `reader --version` (uuid, tempfile and friends cost ~15 ms;
+# even store.py's tomllib and datetime cost ~7 ms, when there is no config.toml).
 _LAZY = {
     "Bookmark": "bookmarks",
     "Bookmarks": "bookmarks",
@@ -39,6 +40,8 @@ _LAZY = {
     "resolve_config_dir": "paths",
     "ReadingState": "state",
     "TomlStore": "store",
+    "UserDataError": "store",
+    "utc_now": "clock",
 }
 
 
@@ -74,7 +77,8 @@ class UserData:
 
     Args:
         config_dir: The config directory (see :func:`resolve_config_dir`).
-        clock: Gives the times stamped on bookmarks, notes and positions.
+        clock: Gives the times stamped on bookmarks, notes and positions (default:
+            :func:`utc_now`).
 
     Attributes:
         config_dir: The config directory.
@@ -83,10 +87,13 @@ class UserData:
         state: ``state.toml``.
     """
 
-    def __init__(self, config_dir: Path, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, config_dir: Path, clock: Callable[[], datetime] | None = None) -> None:
         from reader.userdata.bookmarks import Bookmarks
+        from reader.userdata.clock import utc_now
         from reader.userdata.notes import Notes
         from reader.userdata.state import ReadingState
+
+        clock = clock or utc_now
 
         self.config_dir = Path(config_dir).expanduser()
         self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from reader.userdata.store import UserDataError, parse_toml
 
@@ -85,8 +86,9 @@ class ConfigError(Exception):
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class Config:
+# A NamedTuple, not a dataclass: `reader search` reads config.toml, and importing
+# dataclasses (with inspect) costs ~7 ms of its start-up.
+class Config(NamedTuple):
     """The user's settings; every field has a default, so a missing file is fine.
 
     Attributes:
@@ -97,7 +99,7 @@ class Config:
         default_language: The language of files whose path and front matter name none;
             ``"auto"`` detects it from the text.
         max_file_kib: Files bigger than this are shown truncated.
-        keys: The user's key map: action id to key.
+        keys: The user's key map: action id to key (read-only).
     """
 
     libraries: tuple[Path, ...] = ()
@@ -106,7 +108,7 @@ class Config:
     reading_width: int = 80
     default_language: str = "auto"
     max_file_kib: int = 4096
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: Mapping[str, str] = MappingProxyType({})
 
 
 _HEADER = re.compile(r"^\s*\[\s*(?P<name>[^\]]*?)\s*\]")
@@ -192,7 +194,7 @@ def _check(data: dict[str, Any], config_dir: Path) -> tuple[dict[str, Any], str,
         for action, key in value.items():
             if not isinstance(key, str) or not key:
                 return {}, f"keys.{action}", f'keys.{action} must be a key name, e.g. "m"'
-        given["keys"] = dict(value)
+        given["keys"] = MappingProxyType(dict(value))
     return given, "", ""
 
 

@@ -1,0 +1,141 @@
+"""What every reader of a catalog file agrees on, and a read-only open for searching.
+
+:mod:`reader.library.catalog` creates, checks, refreshes and repairs catalog files. This
+module holds what it shares with ``reader search``: where the file for a set of roots
+is, its application id, schema and folding versions and its tables. :func:`open_reader`
+opens an existing, current, refreshed catalog to search it, without importing the
+catalog module and the scanner and data model behind it (~20 ms, half of what
+``reader search`` would otherwise spend starting up).
+
+:func:`open_reader` never creates, repairs or rebuilds anything: whenever a file is
+missing, of another version, never refreshed or damaged it returns ``None``, and the
+caller goes through :class:`reader.library.catalog.Catalog`, which knows what to do.
+
+Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote
+
+from reader.library.search import INDEX_VERSION
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import TracebackType
+
+#: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
+APPLICATION_ID = 0x506F6C79
+#: ``PRAGMA user_version``; any other value means the file is rebuilt.
+SCHEMA_VERSION = 3
+#: ``meta.fold``: the text folding the index was built with (Unicode data included).
+FOLD = f"{INDEX_VERSION}:{unicodedata.unidata_version}"
+#: Tables a catalog file must have.
+TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts"})
+#: How long :func:`open_reader` waits for another process's write, in seconds.
+READ_TIMEOUT = 2.0
+
+
+class CatalogCorruptError(Exception):
+    """The catalog file turned out to be damaged; it has been replaced by an empty one."""
+
+
+def resolved_roots(roots: Sequence[Path]) -> list[str]:
+    """Return the absolute, symlink-free form of ``roots`` that identifies a catalog."""
+    return [str(Path(root).expanduser().resolve()) for root in roots]
+
+
+def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:
+    """Return the catalog file for ``roots`` inside ``cache_dir``."""
+    try:
+        # CPython's own SHA-1 loads in microseconds; hashlib first initialises OpenSSL
+        # (~3 ms, a tenth of ``reader --version``).
+        from _sha1 import sha1  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        from hashlib import sha1
+
+    digest = sha1("\n".join(resolved_roots(roots)).encode("utf-8", "surrogatepass"))
+    return cache_dir / f"catalog-{digest.hexdigest()[:12]}.sqlite"
+
+
+class CatalogReader:
+    """A catalog file opened by :func:`open_reader`, to pass to
+    :func:`reader.library.search.search` in place of a
+    :class:`~reader.library.catalog.Catalog`.
+
+    Args:
+        conn: The open connection; closed by :meth:`close`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def connection(self) -> CatalogReader:
+        """Hold the connection for a few statements (``with reader.connection() as conn``).
+
+        Errors pass through unchanged: a damaged file is for
+        :class:`~reader.library.catalog.Catalog` to repair.
+        """
+        return self
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self._conn
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        return None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+
+def open_reader(path: Path) -> CatalogReader | None:
+    """Open an existing catalog file to search it, changing nothing.
+
+    Args:
+        path: The catalog file (see :func:`catalog_path`).
+
+    Returns:
+        The open catalog, or ``None`` if the file is missing, cannot be opened, is not a
+        catalog of this version, was never refreshed, or looks damaged.
+    """
+    # mode=rw: never create the file (that, and any repair, is Catalog's job).
+    uri = "file:" + quote(os.path.abspath(path)) + "?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        if (
+            conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
+            or conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION
+        ):
+            raise LookupError("not a catalog of this version")
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if not names >= TABLES:
+            raise LookupError("tables missing")
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("fold") != FOLD:
+            raise LookupError("index built with another text folding")
+        # As Catalog.is_empty: an empty catalog is refreshed before it is searched.
+        if (
+            "refreshed" not in meta
+            and conn.execute("SELECT 1 FROM variants LIMIT 1").fetchone() is None
+        ):
+            raise LookupError("never refreshed")
+        # The same settings as Catalog's own connection, for the same query plans.
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except (sqlite3.Error, LookupError, TypeError):
+        conn.close()
+        return None
+    return CatalogReader(conn)

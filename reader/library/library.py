@@ -1,0 +1,231 @@
+"""The :class:`Library`: one or more directories of pages, grouped into articles.
+
+Never imports Textual. The TUI gets a :class:`Library` injected.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.library.decode import DEFAULT_MAX_BYTES
+from reader.library.model import Article, Document, Problem, Variant
+from reader.library.scan import (
+    AUTO_LANGUAGE,
+    PageLocation,
+    ProgressCallback,
+    ScanResult,
+    language_directories,
+    locate,
+    page_suffix,
+    parse_page,
+    relative_path,
+    scan_library,
+)
+
+if TYPE_CHECKING:
+    from reader.library.catalog import Catalog, PeekArticle, RefreshReport
+    from reader.library.search import SearchHit
+
+
+class Library:
+    """One or more library directories, scanned into articles.
+
+    Args:
+        roots: Library directories.
+        default_language: Language of pages whose path and front matter name none;
+            ``"auto"`` detects it from the text (falling back to English).
+        max_bytes: Files larger than this are cut with a notice.
+        name: Display name (defaults to the first root's directory name).
+        catalog: The catalog cache to load from, refresh and search (see
+            :meth:`load_cached`, :meth:`refresh`, :meth:`search`); without one,
+            :meth:`refresh` is a full scan and :meth:`search` builds a catalog in memory.
+    """
+
+    def __init__(
+        self,
+        roots: list[Path],
+        *,
+        default_language: str = AUTO_LANGUAGE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        name: str | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        self.roots = [Path(root) for root in roots]
+        self.default_language = default_language
+        self.max_bytes = max_bytes
+        self.name = name or (self.roots[0].name if self.roots else "library")
+        self.articles: dict[str, Article] = {}
+        self.problems: list[Problem] = []
+        self.files = 0
+        self.scanned = False
+        self._stamp: str | None = None
+        self._lock = threading.Lock()
+        self._titles: dict[str, str] | None = None
+        self._language_dirs: dict[Path, dict[str, str]] = {}
+        self.catalog = catalog
+        self._memory_catalog: Catalog | None = None
+
+    def scan(self, progress: ProgressCallback | None = None) -> ScanResult:
+        """Scan every root and replace the library's articles with what was found."""
+        result = scan_library(self.roots, self.default_language, self.max_bytes, progress)
+        self.apply(result)
+        return result
+
+    def first_page(self) -> tuple[int, list[PeekArticle]] | None:
+        """The article count and the first articles in display order, from the catalog.
+
+        Cheap (one small row), so a big library's first screen can be drawn before
+        :meth:`load_cached` has built every article. ``None`` without a usable catalog.
+        """
+        if self.catalog is None:
+            return None
+        return self.catalog.first_page(self.roots)
+
+    def load_cached(self) -> bool:
+        """Show what the catalog knows, reading no page file (the fast startup path).
+
+        Returns:
+            ``True`` if the catalog had this library and its content was applied;
+            ``False`` without a catalog, or if it is new, empty or damaged.
+        """
+        if self.catalog is None:
+            return False
+        result = self.catalog.load(self.roots, self.default_language)
+        if result is None:
+            return False
+        self.apply(result)
+        return True
+
+    def refresh(self, progress: Callable[[int, int, str], None] | None = None) -> RefreshReport:
+        """Bring the library up to date, reading only new and changed files, and apply it.
+
+        Without a catalog this is a full :meth:`scan`. Safe to run in a worker thread.
+        When no page changed, :attr:`articles` stays the very same dict; otherwise it is
+        replaced by a new one (never changed in place), which reuses the
+        :class:`Article` objects of articles no changed file belongs to.
+
+        Args:
+            progress: Called as ``progress(done, total, relpath)`` now and then;
+                ``total`` is 0 while the files are still being counted.
+        """
+        from reader.library.catalog import RefreshReport
+
+        if self.catalog is None:
+
+            def scan_progress(done: int, relpath: str) -> None:
+                if progress is not None:
+                    progress(done, 0, relpath)
+
+            result = self.scan(scan_progress)
+            self._memory_catalog = None  # the next search indexes the files afresh
+            return RefreshReport(
+                result, added=result.files, files=result.files, problems=result.problems
+            )
+        current = None
+        if self.scanned and self._stamp is not None:
+            current = ScanResult(self.articles, self.problems, self.files, self._stamp)
+        report = self.catalog.refresh(
+            self.roots, self.default_language, self.max_bytes, progress, current
+        )
+        self.apply(report.result)
+        return report
+
+    def search(self, query: str, language: str | None = None, limit: int = 20) -> list[SearchHit]:
+        """Search the text of every variant in every language.
+
+        Uses the catalog without walking the library, unless the catalog is empty (then
+        it is refreshed first). Without a catalog, the first search reads every file into
+        an in-memory catalog that later searches reuse until the next :meth:`refresh`:
+        correct, but slow for a big library, so the app and the CLI pass a catalog.
+
+        Args:
+            query: Words (each also a prefix from three characters on) and
+                ``"phrases"``; any text is accepted, nothing in it is an operator.
+            language: Only variants in this language (``zh`` also matches ``zh-CN``).
+            limit: At most this many hits, at most one per article and language.
+
+        Returns:
+            Hits, best first; see :class:`reader.library.search.SearchHit`.
+        """
+        from reader.library.catalog import Catalog
+
+        catalog = self.catalog
+        if catalog is None:
+            if self._memory_catalog is None:
+                self._memory_catalog = Catalog.in_memory()
+                self._memory_catalog.refresh(self.roots, self.default_language, self.max_bytes)
+            catalog = self._memory_catalog
+        elif catalog.is_empty():
+            self.refresh()
+        return catalog.search(query, language, limit)
+
+    def apply(self, result: ScanResult) -> None:
+        """Replace the library's content with a scan's (or the catalog's) result."""
+        with self._lock:
+            if result.articles is not self.articles:
+                self.articles = result.articles
+                self._titles = None
+            self.problems = result.problems
+            self.files = result.files
+            self.scanned = True
+            self._stamp = result.stamp
+
+    def article(self, key: str) -> Article | None:
+        """Return the article with ``key``, or ``None``."""
+        return self.articles.get(key)
+
+    def languages(self) -> list[str]:
+        """Every language that any article has a variant in, sorted."""
+        found: set[str] = set()
+        for article in self.articles.values():
+            found.update(article.variants)
+        return sorted(found)
+
+    def titles(self) -> dict[str, str]:
+        """Every variant title -> article key, for "next article" links."""
+        if self._titles is None:
+            self._titles = {
+                variant.title: article.key
+                for article in self.articles.values()
+                for variant in article.variants.values()
+                if variant.title
+            }
+        return self._titles
+
+    def load(self, variant: Variant) -> Document:
+        """Read and parse one variant (one file), splitting a glued "next article" title.
+
+        Raises:
+            OSError: The file cannot be read.
+            reader.library.decode.UndecodableError: The file is not text.
+        """
+        from reader.library.text_page import split_next_title
+
+        location = self._location(variant)
+        document = parse_page(location, self.max_bytes)
+        if location.kind == "text":
+            others = [title for title, key in self.titles().items() if key != variant.key]
+            document = split_next_title(document, others)
+        if not document.title:
+            document = replace(document, title=variant.title)
+        return document
+
+    def _location(self, variant: Variant) -> PageLocation:
+        for root in self.roots:
+            try:
+                relative_path(root, variant.path)
+            except ValueError:
+                continue
+            if root not in self._language_dirs:
+                self._language_dirs[root] = language_directories(root)
+            found = locate(root, variant.path, self._language_dirs[root])
+            if found is not None:
+                return found
+        suffix = page_suffix(os.path.basename(variant.path)).lower()
+        kind = "markdown" if suffix in (".md", ".markdown") else "text"
+        return PageLocation(variant.path, variant.relpath, variant.key, variant.language, "", kind)
