@@ -538,6 +538,23 @@ def test_library_uses_its_catalog(bundled_library: Path, tmp_path: Path) -> None
     assert restarted.load(variant).paragraph_count == variant.paragraphs
 
 
+def test_an_article_opens_from_the_catalog_before_the_library_loads(
+    bundled_library: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "catalog.sqlite"
+    Library([bundled_library], catalog=Catalog(path)).refresh()
+
+    restarted = Library([bundled_library], catalog=Catalog(path))
+    early = restarted.article("gpu-training-dilemma")
+    assert not restarted.scanned and restarted.articles == {}
+    assert early is not None and early.variants["el"].paragraphs == 6
+    assert restarted.load(early.variants["de"]).title.startswith("GPU-Trainingsdilemma")
+    assert restarted.article("no-such-article") is None
+
+    restarted.load_cached()
+    assert restarted.article("gpu-training-dilemma") == early
+    assert Library([bundled_library]).article("gpu-training-dilemma") is None  # no catalog
+
 def test_library_without_catalog_refreshes_by_scanning(bundled_library: Path) -> None:
     library = Library([bundled_library])
     assert not library.load_cached()

@@ -69,6 +69,7 @@ class Library:
         self._language_dirs: dict[Path, dict[str, str]] = {}
         self.catalog = catalog
         self._memory_catalog: Catalog | None = None
+        self._early: dict[str, Article] = {}
 
     def scan(self, progress: ProgressCallback | None = None) -> ScanResult:
         """Scan every root and replace the library's articles with what was found."""
@@ -174,10 +175,22 @@ class Library:
             self.files = result.files
             self.scanned = True
             self._stamp = result.stamp
+            self._early.clear()
 
     def article(self, key: str) -> Article | None:
-        """Return the article with ``key``, or ``None``."""
-        return self.articles.get(key)
+        """Return the article with ``key``, or ``None``.
+
+        Before the library is loaded, the catalog is asked for that one article: opening
+        an article from the first page must not wait for 100,000 variants to load.
+        """
+        found = self.articles.get(key)
+        if found is None and not self.scanned and self.catalog is not None:
+            found = self._early.get(key)
+            if found is None:
+                found = self.catalog.load_article(self.roots, key, self.default_language)
+                if found is not None:
+                    self._early[key] = found
+        return found
 
     def languages(self) -> list[str]:
         """Every language that any article has a variant in, sorted."""

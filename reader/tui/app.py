@@ -231,12 +231,13 @@ class ReaderApp(App[None]):
         """Show an article, optionally in a language at a paragraph."""
         from reader.tui.article_screen import ArticleScreen
 
-        if not self.library.scanned:
-            # Chosen from the first page while the rest of the library still loads.
+        article = self.library.article(key)  # from the catalog while the library loads
+        if article is None and not self.library.scanned:
+            # Not in the catalog yet (a first index is running): open it once it is found.
             self.open_key, self.open_language = key, language
             self.notify("Opening as soon as the library is loaded…")
             return
-        if self.library.article(key) is None:
+        if article is None:
             self.notify(
                 f"That article is no longer in the library ({key}).", severity="error", markup=False
             )
