@@ -87,6 +87,8 @@ if TYPE_CHECKING:
 BATCH_FILES = 500
 #: ``progress`` is called after this many files.
 PROGRESS_EVERY = 100
+#: Variants loaded between two calls of :meth:`Catalog.load`'s ``checkpoint``.
+CHECKPOINT_EVERY = 1000
 #: How long to wait for another process's write, in seconds.
 BUSY_TIMEOUT = 2.0
 #: A file modified less than this before it was read is read again next time, because
@@ -457,21 +459,30 @@ class Catalog:
         except CatalogCorruptError:
             return 0
 
-    def load(self, roots: list[Path], default_language: str = "en") -> ScanResult | None:
+    def load(
+        self,
+        roots: list[Path],
+        default_language: str = "en",
+        checkpoint: Callable[[], None] | None = None,
+    ) -> ScanResult | None:
         """Return the library as the last refresh left it, reading no page file.
 
         Args:
             roots: The library roots, spelled as the caller wants variant paths spelled.
             default_language: Language of pages whose path and front matter name none.
+            checkpoint: Called every :data:`CHECKPOINT_EVERY` variants; an interface
+                running the load in a thread pauses there while the user types.
 
         Returns:
             The grouped articles and stored problems, or ``None`` if the catalog is new,
             empty, damaged or belongs to other roots.
         """
         with _gc_paused():
-            return self._load(roots, default_language)
+            return self._load(roots, default_language, checkpoint)
 
-    def _load(self, roots: list[Path], default_language: str) -> ScanResult | None:
+    def _load(
+        self, roots: list[Path], default_language: str, checkpoint: Callable[[], None] | None
+    ) -> ScanResult | None:
         bases = [str(root) for root in roots]
         try:
             with self._bulk_reader() as conn, _read_transaction(conn):
@@ -482,7 +493,7 @@ class Catalog:
                     "SELECT kind, path, reason, skipped FROM problems ORDER BY seq"
                 ).fetchall()
                 if _is_clean(meta, default_language):
-                    articles, count = _load_articles(conn, bases)
+                    articles, count = _load_articles(conn, bases, checkpoint)
                     if not count and not problem_rows and "refreshed" not in meta:
                         return None
                     problems = [
@@ -1857,11 +1868,14 @@ class _VariantMaker:
         )
 
 
-def _load_articles(conn: sqlite3.Connection, bases: list[str]) -> tuple[dict[str, Article], int]:
+def _load_articles(
+    conn: sqlite3.Connection, bases: list[str], checkpoint: Callable[[], None] | None = None
+) -> tuple[dict[str, Article], int]:
     """Build the articles from the rows as the last refresh grouped them.
 
     Rows are streamed, never all held at once. Returns the articles in display order and
-    how many variants they have.
+    how many variants they have. ``checkpoint`` is called every
+    :data:`CHECKPOINT_EVERY` rows.
     """
     make = _VariantMaker(bases)
     groups: dict[str, dict[str, Variant]] = {}
@@ -1873,5 +1887,7 @@ def _load_articles(conn: sqlite3.Connection, bases: list[str]) -> tuple[dict[str
             found = groups[variant.key] = {}
         found[variant.language] = variant
         count += 1
+        if checkpoint is not None and not count % CHECKPOINT_EVERY:
+            checkpoint()
     articles = {key: Article(key, dict(sorted(found.items()))) for key, found in groups.items()}
     return sort_articles(articles), count

@@ -70,6 +70,7 @@ class Library:
         self.catalog = catalog
         self._memory_catalog: Catalog | None = None
         self._early: dict[str, Article] = {}
+        self._languages: tuple[dict[str, Article], list[str]] | None = None
 
     def scan(self, progress: ProgressCallback | None = None) -> ScanResult:
         """Scan every root and replace the library's articles with what was found."""
@@ -87,8 +88,12 @@ class Library:
             return None
         return self.catalog.first_page(self.roots)
 
-    def load_cached(self) -> bool:
+    def load_cached(self, checkpoint: Callable[[], None] | None = None) -> bool:
         """Show what the catalog knows, reading no page file (the fast startup path).
+
+        Args:
+            checkpoint: Called every thousand variants or so (see
+                :meth:`reader.library.catalog.Catalog.load`).
 
         Returns:
             ``True`` if the catalog had this library and its content was applied;
@@ -96,7 +101,7 @@ class Library:
         """
         if self.catalog is None:
             return False
-        result = self.catalog.load(self.roots, self.default_language)
+        result = self.catalog.load(self.roots, self.default_language, checkpoint)
         if result is None:
             return False
         self.apply(result)
@@ -193,11 +198,21 @@ class Library:
         return found
 
     def languages(self) -> list[str]:
-        """Every language that any article has a variant in, sorted."""
+        """Every language that any article has a variant in, sorted.
+
+        Remembered until the articles change: with 100,000 variants counting them takes
+        tens of milliseconds, too long to repeat on the interface's thread.
+        """
+        articles = self.articles
+        cached = self._languages
+        if cached is not None and cached[0] is articles:
+            return list(cached[1])
         found: set[str] = set()
-        for article in self.articles.values():
+        for article in articles.values():
             found.update(article.variants)
-        return sorted(found)
+        languages = sorted(found)
+        self._languages = (articles, languages)
+        return list(languages)
 
     def titles(self) -> dict[str, str]:
         """Every variant title -> article key, for "next article" links."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -27,6 +28,31 @@ def _article_commands() -> type[Provider]:
     from reader.tui.article_commands import ArticleCommands
 
     return ArticleCommands
+
+
+#: Background work pauses until no key or click came for this long.
+INPUT_QUIET_SECONDS = 0.15
+#: It pauses at most this long at a time, then does a stretch of work.
+MAX_PAUSE_SECONDS = 1.0
+PAUSE_STEP_SECONDS = 0.01
+#: The progress of a scan is shown at most this often.
+PROGRESS_SECONDS = 0.1
+
+
+_INPUT_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+
+def _freeze_long_lived_objects() -> None:
+    """Keep the cyclic garbage collector from walking the library's objects again.
+
+    A library of 100,000 variants is over a million objects that live as long as the app;
+    every full collection would walk them all (100-300 ms, on whichever thread it
+    happens, the UI's included). Frozen, they are left alone; reference counting still
+    frees them when a refresh replaces them.
+    """
+    import gc
+
+    gc.freeze()
 
 
 class ReaderApp(App[None]):
@@ -79,6 +105,8 @@ class ReaderApp(App[None]):
         self.open_language = open_language
         self.scanning = False
         self._theme_restored = False
+        self._warmed_up = False
+        self._last_input = 0.0
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -95,6 +123,10 @@ class ReaderApp(App[None]):
             self._library_ready()
         else:
             self.scanning = True
+            if self.open_key is not None and self.library.article(self.open_key) is not None:
+                # `--open KEY`: the catalog has the article; no need to wait for the rest.
+                key, self.open_key = self.open_key, None
+                self.open_article(key, self.open_language)
             # After the first frame: the worker's Python work competes for the GIL.
             self.call_after_refresh(self.scan_library)
 
@@ -108,16 +140,28 @@ class ReaderApp(App[None]):
     def scan_library(self) -> None:
         """Show the catalog's view at once, then bring it up to date, in a thread.
 
-        The Library screen shows progress meanwhile and stays usable.
+        The Library screen shows progress meanwhile and stays usable: this work pauses
+        whenever the user presses a key (see :meth:`yield_to_input`).
         """
         library = self.library
         from reader.tui.library_screen import build_rows
 
-        if not library.scanned and library.load_cached():
-            self.call_from_thread(self._library_ready, build_rows(self))
+        self._warm_up()
+        if not library.scanned and library.load_cached(self.yield_to_input):
+            rows = build_rows(self, self.yield_to_input)
+            library.languages()  # counted here, not on the interface's thread
+            _freeze_long_lived_objects()
+            self.call_from_thread(self._library_ready, rows)
+
+        shown = 0.0
 
         def progress(done: int, total: int, path: str) -> None:
-            self.call_from_thread(self._scan_progress, done, total)
+            nonlocal shown
+            self.yield_to_input()
+            now = time.monotonic()
+            if now - shown >= PROGRESS_SECONDS:
+                shown = now
+                self.call_from_thread(self._scan_progress, done, total)
 
         try:
             report = library.refresh(progress)
@@ -125,14 +169,43 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._scan_failed, str(error))
             return
         changes = report.read + report.removed
-        rows = build_rows(self) if changes or self.open_key is not None else None
-        self.call_from_thread(self._scan_finished, rows)
-        # Idle now: pay first-use costs (the Markdown parser ~45 ms, the Article screen's
-        # modules) here rather than on the first `enter`.
+        new_rows: list[ArticleRow] | None = None
+        if changes or self.open_key is not None:
+            new_rows = build_rows(self, self.yield_to_input)
+        library.languages()
+        _freeze_long_lived_objects()
+        self.call_from_thread(self._scan_finished, new_rows)
+
+    def _warm_up(self) -> None:
+        """Pay first-use costs (the Markdown parser ~45 ms, the Article screen's modules)
+        in the worker, before the first `enter` needs them."""
+        if self._warmed_up:
+            return
+        self._warmed_up = True
         from reader.library.markdown_page import parse_markdown_page
         from reader.tui import article_screen, blocks  # noqa: F401
 
         parse_markdown_page("# warm-up\n\n*text*\n")
+
+    def yield_to_input(self) -> None:
+        """Wait while the user is pressing keys; background work calls this now and then.
+
+        Python runs one thread at a time: a worker building 100,000 variants would make
+        every key wait for its turn. Pausing the worker for a moment after each key or
+        click gives the interface the whole interpreter (at most :data:`MAX_PAUSE_SECONDS`
+        at a time, so that holding a key down never stops the work for good).
+        """
+        paused = 0.0
+        while time.monotonic() - self._last_input < INPUT_QUIET_SECONDS:
+            if paused >= MAX_PAUSE_SECONDS:
+                return
+            time.sleep(PAUSE_STEP_SECONDS)
+            paused += PAUSE_STEP_SECONDS
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _INPUT_EVENTS):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     def _scan_progress(self, done: int, total: int) -> None:
         screen = self.library_screen

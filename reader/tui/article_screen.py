@@ -20,13 +20,14 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reader.languages import describe, endonym
 from reader.library import Article, Block, Document
 from reader.sanitize import clean, clean_line
 from reader.tui.base import reader_app
 from reader.tui.blocks import block_content, quote_of
+from reader.tui.key_bar import KeyBar
 from reader.userdata import UserDataError
 
 #: Below this width the side-by-side view interleaves (paragraph in A, then in B).
@@ -162,7 +163,7 @@ class ArticleScreen(Screen[None]):
         yield VerticalScroll(id="body")
         yield Input(placeholder="find in article · enter next · escape close", id="find")
         yield Static("", id="article-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     @property
     def article(self) -> Article:

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import clean
 from reader.tui.base import reader_app
+from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
 from reader.userdata import UserDataError
 
@@ -50,7 +51,7 @@ class EntryListScreen(Screen[None], Generic[Entry]):
         yield TitleBar(self.ICON)
         yield OptionList()
         yield Static("", id="empty", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.SCREEN_TITLE

@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from reader.sanitize import clean_path
 from reader.tui.base import reader_app
+from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -83,7 +84,7 @@ class HelpScreen(Screen[None]):
                     lines.append(Content.assemble((f"  {key:<20}", "bold $text-accent"), action))
                 yield Static(Content("\n").join(lines), classes="help-section")
             yield Static(self._files(), classes="help-section")
-        yield Footer()
+        yield KeyBar()
 
     def _files(self) -> Content:
         app = reader_app(self)

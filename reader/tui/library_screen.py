@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reader.sanitize import clean_line
 from reader.tui.article_list import ArticleList, ArticleRow
 from reader.tui.base import reader_app
+from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -22,11 +23,11 @@ if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
 
-def build_rows(app: ReaderApp) -> list[ArticleRow]:
+def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
     """The Library's rows: titles in the preferred language, marks, filter text.
 
     Plain Python with no widget access, so a worker thread can build 20,000 rows while
-    the interface keeps answering keys.
+    the interface keeps answering keys; ``checkpoint`` is called every thousand rows.
     """
     bookmarked = app.userdata.bookmarks.keys()
     noted = app.userdata.notes.keys()
@@ -34,6 +35,8 @@ def build_rows(app: ReaderApp) -> list[ArticleRow]:
     for article in list(app.library.articles.values()):
         titles = {tag: variant.title for tag, variant in article.variants.items()}
         rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted))
+        if checkpoint is not None and not len(rows) % 1000:
+            checkpoint()
     return rows
 
 
@@ -82,7 +85,7 @@ class LibraryScreen(Screen[None]):
         )
         yield ArticleList(id="articles")
         yield Static("", id="library-status")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def reader_app(self) -> ReaderApp:

@@ -7,7 +7,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
+
+from reader.tui.key_bar import KeyBar
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -42,7 +44,7 @@ class NoteEditor(ModalScreen[str | None]):
             frame.border_subtitle = "ctrl+s save · escape cancel"
             yield Static(Content(f"“{self.quote}”" if self.quote else ""), id="note-quote")
             yield TextArea(self.initial_text, id="note-text", soft_wrap=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

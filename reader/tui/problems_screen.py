@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from reader.sanitize import clean_line, clean_path
 from reader.tui.base import reader_app
+from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
 
 
@@ -27,7 +28,7 @@ class ProblemsScreen(Screen[None]):
         yield TitleBar("!")
         yield Static("", id="problems-summary", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Problems"

@@ -7,13 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.languages import describe, endonym
 from reader.library.search import SearchHit
 from reader.sanitize import clean_line
 from reader.tui.base import reader_app
+from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
 
 #: Results shown for one query.
@@ -78,7 +79,7 @@ class SearchScreen(Screen[None]):
             id="search-status",
             markup=False,
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "Search"
