@@ -555,6 +555,20 @@ def test_an_article_opens_from_the_catalog_before_the_library_loads(
     assert restarted.article("gpu-training-dilemma") == early
     assert Library([bundled_library]).article("gpu-training-dilemma") is None  # no catalog
 
+
+def test_load_calls_its_checkpoint_every_thousand_variants(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    for number in range(1050):
+        write(root, f"post-{number}.{'en' if number % 2 else 'de'}.md", f"# Post {number}\n")
+    path = tmp_path / "catalog.sqlite"
+    Library([root], catalog=Catalog(path)).refresh()
+    calls: list[int] = []
+    restarted = Library([root], catalog=Catalog(path))
+    assert restarted.load_cached(lambda: calls.append(len(calls)))
+    assert calls == [0]
+    assert len(restarted.articles) == 1050
+
+
 def test_library_without_catalog_refreshes_by_scanning(bundled_library: Path) -> None:
     library = Library([bundled_library])
     assert not library.load_cached()
