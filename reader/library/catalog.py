@@ -88,7 +88,7 @@ BATCH_FILES = 500
 #: ``progress`` is called after this many files.
 PROGRESS_EVERY = 100
 #: Variants loaded between two calls of :meth:`Catalog.load`'s ``checkpoint``.
-CHECKPOINT_EVERY = 1000
+CHECKPOINT_EVERY = 250
 #: How long to wait for another process's write, in seconds.
 BUSY_TIMEOUT = 2.0
 #: A file modified less than this before it was read is read again next time, because

@@ -92,7 +92,7 @@ class Library:
         """Show what the catalog knows, reading no page file (the fast startup path).
 
         Args:
-            checkpoint: Called every thousand variants or so (see
+            checkpoint: Called every few hundred variants (see
                 :meth:`reader.library.catalog.Catalog.load`).
 
         Returns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +36,8 @@ INPUT_QUIET_SECONDS = 0.15
 #: It pauses at most this long at a time, then does a stretch of work.
 MAX_PAUSE_SECONDS = 1.0
 PAUSE_STEP_SECONDS = 0.01
+#: How long a thread runs before another one waiting for the interpreter gets it.
+SWITCH_INTERVAL_SECONDS = 0.001
 #: The progress of a scan is shown at most this often.
 PROGRESS_SECONDS = 0.1
 
@@ -111,6 +114,11 @@ class ReaderApp(App[None]):
     # -- start-up -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Workers load and refresh the library while keys arrive. A thread waiting for the
+        # interpreter gets it after the switch interval (5 ms by default), and answering a
+        # key takes several turns (read it, handle it, write the screen): 1 ms keeps
+        # those turns short.
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         theme = self.config.theme or self.userdata.state.ui("theme")
         if theme and theme in self.available_themes:
             self.theme = theme

@@ -35,6 +35,9 @@ SIDE_BY_SIDE_MIN_WIDTH = 100
 #: A widget per block: past this many the view stops (with a notice) so that a
 #: pathological file cannot freeze the interface while it mounts.
 MAX_VIEW_BLOCKS = 1500
+#: Pages up to this size (both, side by side) are read as the screen opens; larger
+#: ones are read in a worker so that the interface keeps answering meanwhile.
+READ_NOW_BYTES = 64 * 1024
 #: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
 MAX_BLOCK_CHARS = 20_000
 
@@ -202,13 +205,29 @@ class ArticleScreen(Screen[None]):
     # -- loading ------------------------------------------------------------------------
 
     def load_variant(self, language: str, paragraph: int, right: str | None = None) -> None:
-        """Read the variant in ``language`` (and ``right`` when side by side) in a worker
-        and show it at ``paragraph``. A newer request makes an older one's result stale."""
+        """Read the variant in ``language`` (and ``right`` when side by side) and show it
+        at ``paragraph``.
+
+        Pages of up to :data:`READ_NOW_BYTES` are read and drawn at once (a few
+        milliseconds: one paint with the text instead of an empty screen first); larger
+        ones in a worker, where a newer request makes an older one's result stale.
+        """
         self._token += 1
-        self._load(self._token, language, paragraph, right if self.parallel else None)
+        right = right if self.parallel else None
+        article = self.article
+        size = sum(article.variants[tag].size for tag in (language, right) if tag is not None)
+        if size <= READ_NOW_BYTES:
+            self._show(self._read(self._token, language, paragraph, right))
+        else:
+            self._load(self._token, language, paragraph, right)
 
     @work(thread=True, exclusive=True, group="article-load")
     def _load(self, token: int, language: str, paragraph: int, right: str | None) -> None:
+        loaded = self._read(token, language, paragraph, right)
+        reader_app(self).call_from_thread(self._show_loaded, loaded)
+
+    def _read(self, token: int, language: str, paragraph: int, right: str | None) -> Loaded:
+        """Read and parse the variants (safe in a worker thread)."""
         app = reader_app(self)
         article = self.article
         documents: list[Document | None] = []
@@ -223,12 +242,14 @@ class ArticleScreen(Screen[None]):
             except (OSError, ValueError, RecursionError) as failure:
                 documents.append(None)
                 error = f"Could not read {variant.relpath}: {failure}"
-        loaded = Loaded(token, language, documents[0], error, paragraph, right, documents[1])
-        app.call_from_thread(self._show, loaded)
+        return Loaded(token, language, documents[0], error, paragraph, right, documents[1])
+
+    def _show_loaded(self, loaded: Loaded) -> None:
+        """Show what the worker read, unless a newer request came or the screen closed."""
+        if loaded.token == self._token and self.is_mounted:
+            self._show(loaded)
 
     def _show(self, loaded: Loaded) -> None:
-        if loaded.token != self._token or not self.is_mounted:
-            return
         self.language = loaded.language
         self.document = loaded.document
         self.right_language = loaded.right_language
