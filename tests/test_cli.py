@@ -290,6 +290,35 @@ def test_quick_search_leaves_anything_unusual_to_argparse(
     assert _quick_search(["--library", str(bundled_library), *args]) is None
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--lang", "de"],
+        ["--library", "a", "--library=b", "--lang=el", "--open", "x", "--config-dir", "c"],
+    ],
+)
+def test_interface_command_lines_are_read_as_argparse_reads_them(args: list[str]) -> None:
+    from reader.cli import _merge_global_options, _plain_interface, build_parser
+
+    plain = _plain_interface(args)
+    assert plain is not None, "the quick path was not taken"
+    parsed = build_parser().parse_args(args)
+    _merge_global_options(parsed)
+    for name in ("command", "library", "lang", "config_dir", "open"):
+        assert getattr(plain, name) == getattr(parsed, name), name
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list"], ["--lan", "de"], ["--lang"], ["--lang", "-x"], ["--bogus"], ["x"]],
+)
+def test_unusual_interface_command_lines_go_to_argparse(args: list[str]) -> None:
+    from reader.cli import _plain_interface
+
+    assert _plain_interface(args) is None
+
+
 def test_quick_search_needs_a_refreshed_current_catalog(
     capsys: pytest.CaptureFixture[str], bundled_library: Path, isolated_home: Path
 ) -> None:
