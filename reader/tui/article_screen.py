@@ -156,14 +156,24 @@ class ArticleScreen(Screen[None]):
         self._interleaved = False
         self._bookmarked: set[int] = set()
         self._note_counts: Counter[int] = Counter()
+        self._composed_at: int | None = None
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        language, paragraph = self._first_request()
+        body: list[Widget] = []
+        if self._readable_now(language, None):
+            # Composed with the screen, the text is in its very first paint.
+            self._take(self._read(self._token, language, paragraph, None))
+            body = self._body_widgets()
+            self._composed_at = paragraph
+        else:
+            self._composed_at = None
         yield Static("", id="article-title", markup=False)
         yield Static("", id="article-meta", markup=False)
         yield Static("", id="language-bar", markup=False)
-        yield VerticalScroll(id="body")
+        yield VerticalScroll(*body, id="body")
         yield Input(placeholder="find in article · enter next · escape close", id="find")
         yield Static("", id="article-status", markup=False)
         yield KeyBar()
@@ -182,25 +192,34 @@ class ArticleScreen(Screen[None]):
         return self.query_one("#body", VerticalScroll)
 
     def on_mount(self) -> None:
-        app = reader_app(self)
         body = self.body
         body.can_focus = True
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
         # The percentage depends on the laid-out height, known only after layout.
         self.watch(body, "virtual_size", lambda _size: self._refresh_status(), init=False)
+        if self._composed_at is not None:
+            self._after_body(self._composed_at)
+        else:
+            self.load_variant(*self._first_request())
+
+    def _first_request(self) -> tuple[str, int]:
+        """The language and paragraph to open at: as asked, else where the reader left
+        off, else the first preferred language at the top."""
+        app = reader_app(self)
+        article = self.article
         language = self.requested_language
         paragraph = self.requested_paragraph
         saved = app.userdata.state.position(self.key)
-        if language is None and saved is not None and saved[0] in self.article.variants:
+        if language is None and saved is not None and saved[0] in article.variants:
             language = saved[0]
             if paragraph is None:
                 paragraph = saved[1]
-        if language is None or language not in self.article.variants:
+        if language is None or language not in article.variants:
             if language is not None:
                 self.notify(f"No {language} variant; showing another language.")
-            language = app.language_for(self.article)
-        self.load_variant(language, paragraph or 0)
+            language = app.language_for(article)
+        return language, paragraph or 0
 
     # -- loading ------------------------------------------------------------------------
 
@@ -214,12 +233,16 @@ class ArticleScreen(Screen[None]):
         """
         self._token += 1
         right = right if self.parallel else None
-        article = self.article
-        size = sum(article.variants[tag].size for tag in (language, right) if tag is not None)
-        if size <= READ_NOW_BYTES:
+        if self._readable_now(language, right):
             self._show(self._read(self._token, language, paragraph, right))
         else:
             self._load(self._token, language, paragraph, right)
+
+    def _readable_now(self, language: str, right: str | None) -> bool:
+        """Whether the variants are small enough to read without a worker."""
+        variants = self.article.variants
+        size = sum(variants[tag].size for tag in (language, right) if tag is not None)
+        return size <= READ_NOW_BYTES
 
     @work(thread=True, exclusive=True, group="article-load")
     def _load(self, token: int, language: str, paragraph: int, right: str | None) -> None:
@@ -250,16 +273,24 @@ class ArticleScreen(Screen[None]):
             self._show(loaded)
 
     def _show(self, loaded: Loaded) -> None:
+        self._take(loaded)
+        self._render_body(loaded.paragraph)
+
+    def _take(self, loaded: Loaded) -> None:
         self.language = loaded.language
         self.document = loaded.document
         self.right_language = loaded.right_language
         self.right_document = loaded.right_document
         self._error = loaded.error
-        self._render_body(loaded.paragraph)
 
     def _render_body(self, paragraph: int) -> None:
         body = self.body
         body.remove_children()
+        body.mount_all(self._body_widgets())
+        self._after_body(paragraph)
+
+    def _body_widgets(self) -> list[Widget]:
+        """The body's widgets for the document(s) taken; remembers the paragraphs."""
         self._paragraphs, self._right_paragraphs, self._anchors = [], [], []
         widgets: list[Widget] = []
         document = self.document
@@ -300,7 +331,10 @@ class ArticleScreen(Screen[None]):
                     )
                 )
             widgets.append(Static("", classes="end-spacer"))
-        body.mount_all(widgets)
+        return widgets
+
+    def _after_body(self, paragraph: int) -> None:
+        """Header, marks, find and status for a new body, then scroll to ``paragraph``."""
         self._refresh_header()
         self._refresh_marks()
         if self.find.query:
