@@ -1431,7 +1431,32 @@ def _read_chunk(
     locations: list[PageLocation], default_language: str, max_bytes: int
 ) -> list[_ReadResult]:
     """Read a few pages (the unit of work of a worker process)."""
+    _prefetch(locations)
     return [_read_for_catalog(location, default_language, max_bytes) for location in locations]
+
+
+def _prefetch(locations: list[PageLocation]) -> None:
+    """Ask the kernel to start reading every page of a chunk now, all at once.
+
+    A library that is not in the page cache is otherwise read one file at a time, each
+    read waiting for the disk while the worker could parse: measured on 20,000 files
+    just after dropping the caches, 8.6 s without and 5.9-6.9 s with, and no difference
+    when the files are cached (5.5-5.9 s).
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    for location in locations:
+        try:
+            fd = os.open(location.path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass  # only a hint
+        finally:
+            os.close(fd)
 
 
 def _worker_count() -> int:
