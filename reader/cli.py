@@ -455,7 +455,7 @@ def _library(cli_roots: list[str] | None, config: Any) -> Any:
         default_language=_default_language(config.default_language),
         max_bytes=config.max_file_kib * 1024,
         name=name,
-        catalog=_catalog(roots),
+        catalog_path=_catalog_path(roots),
     )
 
 
@@ -494,12 +494,13 @@ def _default_language(configured: str) -> str:
     return tag
 
 
-def _catalog(roots: list[Path]) -> Any:
-    """The catalog cache for these roots, or ``None`` if the cache dir is unusable."""
-    from reader.library.catalog import Catalog
+def _catalog_path(roots: list[Path]) -> Path | None:
+    """The catalog cache's file for these roots, or ``None`` if the cache dir is unusable."""
+    from reader.library.catalog_file import catalog_path
+    from reader.userdata.paths import resolve_cache_dir
 
     try:
-        return Catalog.for_roots(roots)
+        return catalog_path(roots, resolve_cache_dir())
     except OSError as error:
         print(
             f"reader: no catalog cache ({error.strerror or error}); reading every file",

@@ -14,6 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+#: ``default_language`` value that asks for detection of untagged pages.
+AUTO_LANGUAGE = "auto"
+
 #: The reference site's language bar, in its order, label -> tag. The site writes
 #: "한어" (Korean for "the Chinese language") for its Chinese edition.
 SITE_LANGUAGE_LABELS: dict[str, str] = {

@@ -48,17 +48,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, overload
 
+from reader.languages import AUTO_LANGUAGE
 from reader.library.catalog_file import APPLICATION_ID as APPLICATION_ID
 from reader.library.catalog_file import FOLD as _FOLD
 from reader.library.catalog_file import SCHEMA_VERSION as SCHEMA_VERSION
 from reader.library.catalog_file import TABLES as _TABLES
 from reader.library.catalog_file import CatalogCorruptError as CatalogCorruptError
+from reader.library.catalog_file import PeekArticle as PeekArticle
 from reader.library.catalog_file import catalog_path as catalog_path
+from reader.library.catalog_file import first_page_of_meta
 from reader.library.catalog_file import resolved_roots as resolved_roots
+from reader.library.catalog_file import roots_key as _roots_key
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
-    AUTO_LANGUAGE,
     FALLBACK_LANGUAGE,
     PAGE_EXTENSIONS,
     PageLocation,
@@ -173,15 +176,6 @@ _ROW_COLUMNS = (
 FIRST_PAGE_SIZE = 120
 
 
-@dataclass(frozen=True, slots=True)
-class PeekArticle:
-    """An article as the first page of the Library shows it (key, date, titles)."""
-
-    key: str
-    date: str | None
-    titles: dict[str, str]
-
-
 def _first_page_json(articles: dict[str, Article]) -> str:
     page = [
         [article.key, article.date, [[tag, v.title] for tag, v in article.variants.items()]]
@@ -244,12 +238,6 @@ class RefreshReport:
     def read(self) -> int:
         """How many files were read (added + changed)."""
         return self.added + self.changed
-
-
-def _roots_key(roots: Sequence[Path]) -> str:
-    import json
-
-    return json.dumps(resolved_roots(roots))
 
 
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
@@ -567,17 +555,7 @@ class Catalog:
                 meta = _meta(conn)
         except CatalogCorruptError:
             return None
-        if meta.get("roots") != _roots_key(roots) or "first_page" not in meta:
-            return None
-        try:
-            entries = json.loads(meta["first_page"])
-            articles = [
-                PeekArticle(str(key), date, {str(tag): str(title) for tag, title in titles})
-                for key, date, titles in entries
-            ]
-            return int(meta.get("articles", len(articles))), articles
-        except (ValueError, TypeError):
-            return None
+        return first_page_of_meta(meta, roots)
 
     def load_article(
         self, roots: list[Path], key: str, default_language: str = "en"

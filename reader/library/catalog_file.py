@@ -20,6 +20,7 @@ import os
 import sqlite3
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from reader.library.search import INDEX_VERSION
@@ -41,6 +42,14 @@ TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts"})
 READ_TIMEOUT = 2.0
 
 
+class PeekArticle(NamedTuple):
+    """An article as the first page of the Library shows it (key, date, titles)."""
+
+    key: str
+    date: str | None
+    titles: dict[str, str]
+
+
 class CatalogCorruptError(Exception):
     """The catalog file turned out to be damaged; it has been replaced by an empty one."""
 
@@ -48,6 +57,58 @@ class CatalogCorruptError(Exception):
 def resolved_roots(roots: Sequence[Path]) -> list[str]:
     """Return the absolute, symlink-free form of ``roots`` that identifies a catalog."""
     return [str(Path(root).expanduser().resolve()) for root in roots]
+
+
+def roots_key(roots: Sequence[Path]) -> str:
+    """How ``meta.roots`` spells a set of roots (a catalog holds one set)."""
+    import json
+
+    return json.dumps(resolved_roots(roots))
+
+
+def first_page_of_meta(
+    meta: dict[str, str], roots: Sequence[Path]
+) -> tuple[int, list[PeekArticle]] | None:
+    """The article count and the first page of articles a catalog's ``meta`` holds for
+    ``roots``, or ``None`` if it holds none (other roots, never refreshed, damaged)."""
+    import json
+
+    if meta.get("roots") != roots_key(roots) or "first_page" not in meta:
+        return None
+    try:
+        entries = json.loads(meta["first_page"])
+        articles = [
+            PeekArticle(str(key), date, {str(tag): str(title) for tag, title in titles})
+            for key, date, titles in entries
+        ]
+        return int(meta.get("articles", len(articles))), articles
+    except (ValueError, TypeError):
+        return None
+
+
+def read_first_page(path: Path, roots: Sequence[Path]) -> tuple[int, list[PeekArticle]] | None:
+    """:func:`first_page_of_meta` of the catalog file at ``path``, opened read-only.
+
+    What the Library screen draws first, without importing the catalog module (and
+    the scanner and data model behind it). ``None`` if the file is missing, of another
+    version or damaged: the catalog module deals with that later, in a worker.
+    """
+    import sqlite3
+
+    try:
+        catalog = open_reader(path)
+    except OSError:
+        return None
+    if catalog is None:
+        return None
+    try:
+        with catalog.connection() as conn:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error:
+        return None
+    finally:
+        catalog.close()
+    return first_page_of_meta(meta, roots)
 
 
 def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:

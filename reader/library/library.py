@@ -8,28 +8,20 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.languages import AUTO_LANGUAGE
 from reader.library.decode import DEFAULT_MAX_BYTES
-from reader.library.model import Article, Document, Problem, Variant
-from reader.library.scan import (
-    AUTO_LANGUAGE,
-    PageLocation,
-    ProgressCallback,
-    ScanResult,
-    language_directories,
-    locate,
-    page_suffix,
-    parse_page,
-    relative_path,
-    scan_library,
-)
 
 if TYPE_CHECKING:
     from reader.library.catalog import Catalog, PeekArticle, RefreshReport
+    from reader.library.model import Article, Document, Problem, Variant
+    from reader.library.scan import PageLocation, ProgressCallback, ScanResult
     from reader.library.search import SearchHit
+
+# The scanner and the data model (a dozen dataclasses, ~10 ms to import) are imported
+# where they are first needed: the interface draws its first screen without them.
 
 
 class Library:
@@ -44,6 +36,9 @@ class Library:
         catalog: The catalog cache to load from, refresh and search (see
             :meth:`load_cached`, :meth:`refresh`, :meth:`search`); without one,
             :meth:`refresh` is a full scan and :meth:`search` builds a catalog in memory.
+        catalog_path: Instead of ``catalog``, the catalog's file: the catalog is then
+            made on first use, and :meth:`first_page` reads the file without it (the
+            interface's first screen needs neither the catalog module nor the scanner).
     """
 
     def __init__(
@@ -54,6 +49,7 @@ class Library:
         max_bytes: int = DEFAULT_MAX_BYTES,
         name: str | None = None,
         catalog: Catalog | None = None,
+        catalog_path: Path | None = None,
     ) -> None:
         self.roots = [Path(root) for root in roots]
         self.default_language = default_language
@@ -67,16 +63,30 @@ class Library:
         self._lock = threading.Lock()
         self._titles: dict[str, str] | None = None
         self._language_dirs: dict[Path, dict[str, str]] = {}
-        self.catalog = catalog
+        self._catalog = catalog
+        self._catalog_path = catalog_path if catalog is None else None
         self._memory_catalog: Catalog | None = None
         self._early: dict[str, Article] = {}
         self._languages: tuple[dict[str, Article], list[str]] | None = None
 
     def scan(self, progress: ProgressCallback | None = None) -> ScanResult:
         """Scan every root and replace the library's articles with what was found."""
+        from reader.library.scan import scan_library
+
         result = scan_library(self.roots, self.default_language, self.max_bytes, progress)
         self.apply(result)
         return result
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The catalog cache, or ``None`` (then :meth:`refresh` scans every file)."""
+        if self._catalog is None and self._catalog_path is not None:
+            with self._lock:
+                if self._catalog is None:
+                    from reader.library.catalog import Catalog
+
+                    self._catalog = Catalog(self._catalog_path)
+        return self._catalog
 
     def first_page(self) -> tuple[int, list[PeekArticle]] | None:
         """The article count and the first articles in display order, from the catalog.
@@ -84,9 +94,12 @@ class Library:
         Cheap (one small row), so a big library's first screen can be drawn before
         :meth:`load_cached` has built every article. ``None`` without a usable catalog.
         """
-        if self.catalog is None:
-            return None
-        return self.catalog.first_page(self.roots)
+        if self._catalog is None and self._catalog_path is not None:
+            from reader.library.catalog_file import read_first_page
+
+            return read_first_page(self._catalog_path, self.roots)
+        catalog = self.catalog
+        return None if catalog is None else catalog.first_page(self.roots)
 
     def load_cached(self, checkpoint: Callable[[], None] | None = None) -> bool:
         """Show what the catalog knows, reading no page file (the fast startup path).
@@ -132,6 +145,8 @@ class Library:
             return RefreshReport(
                 result, added=result.files, files=result.files, problems=result.problems
             )
+        from reader.library.scan import ScanResult
+
         current = None
         if self.scanned and self._stamp is not None:
             current = ScanResult(self.articles, self.problems, self.files, self._stamp)
@@ -232,6 +247,9 @@ class Library:
             OSError: The file cannot be read.
             reader.library.decode.UndecodableError: The file is not text.
         """
+        from dataclasses import replace
+
+        from reader.library.scan import parse_page
         from reader.library.text_page import split_next_title
 
         location = self._location(variant)
@@ -244,6 +262,14 @@ class Library:
         return document
 
     def _location(self, variant: Variant) -> PageLocation:
+        from reader.library.scan import (
+            PageLocation,
+            language_directories,
+            locate,
+            page_suffix,
+            relative_path,
+        )
+
         for root in self.roots:
             try:
                 relative_path(root, variant.path)

@@ -23,12 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.languages import normalize_tag, tag_from_filename_suffix
+from reader.languages import AUTO_LANGUAGE, normalize_tag, tag_from_filename_suffix
 from reader.library.decode import DEFAULT_MAX_BYTES, UndecodableError, read_text_file
 from reader.library.model import Article, Block, Document, Problem, Span, Variant
 
-#: ``default_language`` value that asks for detection of untagged pages.
-AUTO_LANGUAGE = "auto"
 #: Where detection cannot tell (too little text), untagged pages are in this language.
 FALLBACK_LANGUAGE = "en"
 

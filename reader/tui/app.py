@@ -16,11 +16,12 @@ from textual.message import Message
 from textual.screen import Screen
 
 from reader.languages import order_by_preference, pick_language
-from reader.library import Article, Library
+from reader.library import Library
 from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
+    from reader.library import Article
     from reader.tui.article_list import ArticleRow
     from reader.tui.library_screen import LibraryScreen
 
