@@ -1708,6 +1708,12 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What was built is kept. Left in the youngest generation, it would all be
+            # walked by the first collection after this (~100 ms with the interpreter
+            # held, whichever thread allocates next: the interface's too). Freezing and
+            # unfreezing moves it to the oldest generation without walking it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
