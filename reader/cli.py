@@ -258,16 +258,15 @@ def _plain_interface(args: list[str]) -> argparse.Namespace | None:
     found = _plain_command_line(args)
     if found is None or found["command"] is not None:
         return None
-    from types import SimpleNamespace
+    import argparse
 
-    namespace: Any = SimpleNamespace(
+    return argparse.Namespace(
         command=None,
         library=found["library"] or None,
         lang=found["lang"],
         config_dir=found["config_dir"],
         open=found["open"],
     )
-    return namespace  # type: ignore[no-any-return]
 
 
 def _plain_command_line(args: list[str]) -> dict[str, Any] | None:
