@@ -59,6 +59,22 @@ async def test_filter_matches_titles_in_any_language(config_dir: Path) -> None:
         assert article_list.row_count == 3
 
 
+async def test_a_page_that_grew_after_the_scan_opens_with_its_new_text(
+    config_dir: Path, bundled_library: Path
+) -> None:
+    app = make_app(bundled_library, config_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        page = bundled_library / "gpu-training-dilemma.de.txt"
+        grown = "Ein neuer letzter Absatz. " * 3000  # ~78 KB: read in a worker now
+        page.write_text(page.read_text(encoding="utf-8") + "\n\n" + grown, encoding="utf-8")
+        app.open_article("gpu-training-dilemma")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert "Mit der fortschreitenden globalen Wirtschaftsintegration" in screen_text(pilot)
+        assert "¶ 1/7" in screen_text(pilot)
+
+
 async def test_language_switch_keeps_the_paragraph(config_dir: Path) -> None:
     app = make_app(bundled_library_path(), config_dir, open_key="gpu-training-dilemma")
     async with app.run_test(size=(120, 32)) as pilot:

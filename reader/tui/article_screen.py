@@ -7,6 +7,7 @@ is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from collections import Counter
 from contextlib import suppress
@@ -239,9 +240,18 @@ class ArticleScreen(Screen[None]):
             self._load(self._token, language, paragraph, right)
 
     def _readable_now(self, language: str, right: str | None) -> bool:
-        """Whether the variants are small enough to read without a worker."""
+        """Whether the variants are small enough to read without a worker.
+
+        Their size on disk now, not when they were scanned: a page may have grown since.
+        """
         variants = self.article.variants
-        size = sum(variants[tag].size for tag in (language, right) if tag is not None)
+        size = 0
+        for tag in (language, right):
+            if tag is not None:
+                try:
+                    size += os.stat(variants[tag].path).st_size
+                except OSError:
+                    return False  # the worker reports it
         return size <= READ_NOW_BYTES
 
     @work(thread=True, exclusive=True, group="article-load")
