@@ -398,3 +398,11 @@ def test_a_title_match_ranks_above_paragraph_mentions(tmp_path: Path) -> None:
     library.refresh()
     hits = library.search("harbour")
     assert [(hit.key, hit.in_title) for hit in hits] == [("title", True), ("mentions", False)]
+
+
+@given(text=st.text(max_size=40))
+def test_text_without_cjk_is_told_apart_without_the_cjk_patterns(text: str) -> None:
+    from reader.library.search import _may_have_cjk, _patterns
+
+    if not _may_have_cjk(text):
+        assert _patterns().cjk_char.search(text) is None

@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -70,20 +70,36 @@ _QUERY_PARTS = r'"([^"]*)(?:"|$)|([^\s"]+)'
 
 
 class _Patterns:
-    """Regular expressions, compiled on first use (``reader search`` starts fast)."""
+    """Regular expressions, compiled on first use (``reader search`` starts fast).
+
+    The two CJK classes take ~5 ms to compile; they are compiled only for text that may
+    hold CJK at all (see :func:`_may_have_cjk`).
+    """
 
     def __init__(self) -> None:
-        self.cjk_run = re.compile(f"[{_CJK}]+")
-        self.cjk_char = re.compile(f"[{_CJK}]")
         self.fold_words_needed = re.compile(_FOLD_WORDS_NEEDED)
         self.fold_full_needed = re.compile(_FOLD_FULL_NEEDED)
         self.snippet_blanks = re.compile(_SNIPPET_BLANKS)
         self.query_parts = re.compile(_QUERY_PARTS)
 
+    @cached_property
+    def cjk_run(self) -> re.Pattern[str]:
+        return re.compile(f"[{_CJK}]+")
+
+    @cached_property
+    def cjk_char(self) -> re.Pattern[str]:
+        return re.compile(f"[{_CJK}]")
+
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     return _Patterns()
+
+
+def _may_have_cjk(text: str) -> bool:
+    """``False`` when ``text`` certainly holds no CJK character (every one is above
+    U+3040), without the CJK patterns."""
+    return bool(text) and max(text) >= "\u3040"
 
 
 # NamedTuples, not dataclasses: `reader search` must not pay for importing dataclasses.
@@ -173,6 +189,8 @@ def index_text(text: str) -> str:
     overlapping bigrams followed by their last character.
     """
     text = fold_for_words(text)
+    if not _may_have_cjk(text):
+        return text
     patterns = _patterns()
     if patterns.cjk_char.search(text) is None:
         return text
@@ -182,7 +200,7 @@ def index_text(text: str) -> str:
 def _query_form(text: str) -> tuple[str, bool]:
     """Return a term's text for an FTS5 string, and whether it must be a prefix."""
     text = fold_for_words(text)
-    runs = list(_patterns().cjk_run.finditer(text))
+    runs = list(_patterns().cjk_run.finditer(text)) if _may_have_cjk(text) else []
     if not runs:
         return text, False
     parts: list[str] = []
@@ -385,7 +403,7 @@ def match_spans(text: str, terms: list[_Term]) -> list[tuple[int, int]]:
         needle = _match_form(term.text)
         prefix = not term.phrase and len(needle) >= PREFIX_MIN
         found = _find(haystack, needle, prefix=prefix)
-        if not found and not _patterns().cjk_char.search(needle):
+        if not found and not (_may_have_cjk(needle) and _patterns().cjk_char.search(needle)):
             # "e-mail" may be written "e mail": look for its words one by one.
             words = [word for word in re.split(r"[^\w\u0300-\u036f]+|_", needle) if word]
             for position, word in enumerate(words):
@@ -410,9 +428,8 @@ def _find(haystack: str, needle: str, *, prefix: bool) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     if not needle:
         return found
-    cjk_char = _patterns().cjk_char
-    cjk_start = cjk_char.match(needle[0]) is not None
-    cjk_end = cjk_char.match(needle[-1]) is not None
+    cjk_start = _may_have_cjk(needle[0]) and _patterns().cjk_char.match(needle[0]) is not None
+    cjk_end = _may_have_cjk(needle[-1]) and _patterns().cjk_char.match(needle[-1]) is not None
     start = haystack.find(needle)
     while start != -1:
         end = start + len(needle)
