@@ -34,6 +34,8 @@ _ESCAPE_SEQUENCES = re.compile(
     """,
     re.VERBOSE,
 )
+# ESC and the 8-bit introducers: only text holding one can hold an escape sequence.
+_INTRODUCERS = re.compile("[\x1b\x90-\x9f]")
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
 )
@@ -74,7 +76,7 @@ def clean(text: str, *, visible: bool = False) -> str:
         # Every introducer (ESC, CSI, OSC...) becomes a placeholder, so what follows it
         # is plain text that no terminal obeys; nothing is removed from a name.
         return _VISIBLE.sub(_placeholder, text)
-    if "\x1b" in text or any("\x90" <= c <= "\x9f" for c in text):
+    if _INTRODUCERS.search(text) is not None:
         text = _ESCAPE_SEQUENCES.sub("", text)
     return _CONTROLS.sub("", text)
 

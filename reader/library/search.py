@@ -189,8 +189,6 @@ def index_text(text: str) -> str:
     overlapping bigrams followed by their last character.
     """
     text = fold_for_words(text)
-    if not _may_have_cjk(text):
-        return text
     patterns = _patterns()
     if patterns.cjk_char.search(text) is None:
         return text
