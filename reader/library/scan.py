@@ -20,6 +20,7 @@ import stat
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -595,8 +596,14 @@ def group_pages(pages: list[ScannedPage], problems: list[Problem]) -> dict[str, 
 def _display_order(article: Article) -> tuple[int, str, str]:
     date = article.date or ""
     # Newest first, undated last, then by key; reversing the date keeps one sort.
-    inverted = "".join(chr(0x10FFFF - ord(c)) for c in date)
-    return (0 if date else 1, inverted, article.key)
+    return (0 if date else 1, _inverted(date), article.key)
+
+
+@lru_cache(maxsize=4096)
+def _inverted(date: str) -> str:
+    """``date`` with every character mirrored, so that later dates sort first (dates
+    repeat across articles: each is inverted once)."""
+    return "".join(chr(0x10FFFF - ord(c)) for c in date)
 
 
 def scan_library(
