@@ -565,7 +565,8 @@ def test_load_calls_its_checkpoint_every_few_hundred_variants(tmp_path: Path) ->
     calls: list[int] = []
     restarted = Library([root], catalog=Catalog(path))
     assert restarted.load_cached(lambda: calls.append(len(calls)))
-    assert len(calls) == 1050 // catalog_module.CHECKPOINT_EVERY
+    # At least once every CHECKPOINT_EVERY variants (grouping and ordering have theirs too).
+    assert len(calls) >= 1050 // catalog_module.CHECKPOINT_EVERY
     assert len(restarted.articles) == 1050
 
 

@@ -1898,5 +1898,9 @@ def _load_articles(
         count += 1
         if checkpoint is not None and not count % CHECKPOINT_EVERY:
             checkpoint()
-    articles = {key: Article(key, dict(sorted(found.items()))) for key, found in groups.items()}
-    return sort_articles(articles), count
+    articles: dict[str, Article] = {}
+    for key, found in groups.items():
+        articles[key] = Article(key, dict(sorted(found.items())))
+        if checkpoint is not None and not len(articles) % CHECKPOINT_EVERY:
+            checkpoint()
+    return sort_articles(articles, checkpoint), count
