@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import reader.library.catalog as catalog_module
 from reader.library import Library
 from reader.library.catalog import APPLICATION_ID, Catalog, RefreshReport
-from reader.library.scan import PageLocation, ScanResult, scan_library
+from reader.library.scan import CHECKPOINT_EVERY, PageLocation, ScanResult, scan_library
 
 #: An mtime well in the past, so that files never look "racily" fresh.
 OLD = time.time() - 3600
@@ -566,7 +566,7 @@ def test_load_calls_its_checkpoint_every_few_hundred_variants(tmp_path: Path) ->
     restarted = Library([root], catalog=Catalog(path))
     assert restarted.load_cached(lambda: calls.append(len(calls)))
     # At least once every CHECKPOINT_EVERY variants (grouping and ordering have theirs too).
-    assert len(calls) >= 1050 // catalog_module.CHECKPOINT_EVERY
+    assert len(calls) >= 1050 // CHECKPOINT_EVERY
     assert len(restarted.articles) == 1050
 
 

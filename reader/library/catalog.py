@@ -62,6 +62,7 @@ from reader.library.catalog_file import roots_key as _roots_key
 from reader.library.decode import DEFAULT_MAX_BYTES
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
+    CHECKPOINT_EVERY,
     FALLBACK_LANGUAGE,
     PAGE_EXTENSIONS,
     PageLocation,
@@ -90,8 +91,6 @@ if TYPE_CHECKING:
 BATCH_FILES = 500
 #: ``progress`` is called after this many files.
 PROGRESS_EVERY = 100
-#: Variants loaded between two calls of :meth:`Catalog.load`'s ``checkpoint``.
-CHECKPOINT_EVERY = 250
 #: How long to wait for another process's write, in seconds.
 BUSY_TIMEOUT = 2.0
 #: A file modified less than this before it was read is read again next time, because

@@ -93,8 +93,6 @@ def read_first_page(path: Path, roots: Sequence[Path]) -> tuple[int, list[PeekAr
     the scanner and data model behind it). ``None`` if the file is missing, of another
     version or damaged: the catalog module deals with that later, in a worker.
     """
-    import sqlite3
-
     try:
         catalog = open_reader(path)
     except OSError:

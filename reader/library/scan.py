@@ -28,6 +28,9 @@ from reader.languages import AUTO_LANGUAGE, normalize_tag, tag_from_filename_suf
 from reader.library.decode import DEFAULT_MAX_BYTES, UndecodableError, read_text_file
 from reader.library.model import Article, Block, Document, Problem, Span, Variant
 
+#: Articles (or variants) worked through between two calls of a ``checkpoint``: the hook
+#: an interface loading in a thread uses to pause while the user types.
+CHECKPOINT_EVERY = 250
 #: Where detection cannot tell (too little text), untagged pages are in this language.
 FALLBACK_LANGUAGE = "en"
 
@@ -652,7 +655,7 @@ def sort_articles(
     order: list[tuple[tuple[int, str, str], str]] = []
     for key, article in articles.items():
         order.append((_display_order(article), key))
-        if checkpoint is not None and not len(order) % 250:
+        if checkpoint is not None and not len(order) % CHECKPOINT_EVERY:
             checkpoint()
     order.sort()  # the keys are unique, so ties never reach the articles
     return {key: articles[key] for _, key in order}

@@ -36,6 +36,7 @@ def _article_commands() -> type[Provider]:
 INPUT_QUIET_SECONDS = 0.15
 #: It pauses at most this long at a time, then does a stretch of work.
 MAX_PAUSE_SECONDS = 1.0
+#: How long each pause lasts before the worker looks again.
 PAUSE_STEP_SECONDS = 0.01
 #: How long a thread runs before another one waiting for the interpreter gets it.
 SWITCH_INTERVAL_SECONDS = 0.001

@@ -132,24 +132,22 @@ class KeyBar(Widget):
         if description:
             line.append(f"{description} ", description_style)
 
-    @property
-    def keys_shown(self) -> list[str]:
-        """The keys the bar showed when it was last drawn, left to right."""
-        return [entry.key for entry in self._shown]
+    def _entry_at(self, x: int) -> _Shown | None:
+        for entry in self._shown:
+            if entry.start <= x < entry.end:
+                return entry
+        return None
 
     def key_at(self, x: int) -> str | None:
         """The key whose entry covers cell ``x`` of the bar, if any."""
-        for entry in self._shown:
-            if entry.start <= x < entry.end:
-                return entry.key
-        return None
+        entry = self._entry_at(x)
+        return None if entry is None else entry.key
 
     def on_click(self, event: events.Click) -> None:
-        key = self.key_at(event.x)
-        if key is None:
+        entry = self._entry_at(event.x)
+        if entry is None:
             return
-        enabled = next(entry.enabled for entry in self._shown if entry.key == key)
-        if enabled:
-            self.app.simulate_key(key)
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
         else:
             self.app.bell()

@@ -23,11 +23,16 @@ if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
 
+#: Rows built between two calls of :func:`build_rows`' ``checkpoint`` (a few ms of work).
+ROWS_PER_CHECKPOINT = 250
+
+
 def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
     """The Library's rows: titles in the preferred language, marks, filter text.
 
     Plain Python with no widget access, so a worker thread can build 20,000 rows while
-    the interface keeps answering keys; ``checkpoint`` is called every 250 rows.
+    the interface keeps answering keys; ``checkpoint`` is called every
+    :data:`ROWS_PER_CHECKPOINT` rows.
     """
     bookmarked = app.userdata.bookmarks.keys()
     noted = app.userdata.notes.keys()
@@ -35,7 +40,7 @@ def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> 
     for article in list(app.library.articles.values()):
         titles = {tag: variant.title for tag, variant in article.variants.items()}
         rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted))
-        if checkpoint is not None and not len(rows) % 250:
+        if checkpoint is not None and not len(rows) % ROWS_PER_CHECKPOINT:
             checkpoint()
     return rows
 
