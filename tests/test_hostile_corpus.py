@@ -587,3 +587,11 @@ def test_cli_listings_with_hostile_file_names_are_clean(
     stdout = checked_output(run_reader("--library", str(light_root), *command))
     if command[-1] == "--json":
         json.loads(stdout)
+
+
+@pytest.mark.parametrize("invisible", ["\u034f", "\u115f", "\u1160", "\u200b", "\u00ad"])
+def test_names_show_invisible_characters_even_printable_ones(invisible: str) -> None:
+    """U+034F and the Hangul fillers count as printable, yet show nothing: a name shows them."""
+    shown = f"<U+{ord(invisible):04X}>"
+    assert clean(f"gpu{invisible}-training", visible=True) == f"gpu{shown}-training"
+    assert clean_path(f"Ärger{invisible}.md") == f"Ärger{shown}.md"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -402,7 +403,43 @@ def test_a_title_match_ranks_above_paragraph_mentions(tmp_path: Path) -> None:
 
 @given(text=st.text(max_size=40))
 def test_text_without_cjk_is_told_apart_without_the_cjk_patterns(text: str) -> None:
-    from reader.library.search import _may_have_cjk, _patterns
+    from reader.library.search import _CJK_CHAR, _may_have_cjk, _pattern
 
     if not _may_have_cjk(text):
-        assert _patterns().cjk_char.search(text) is None
+        assert _pattern(_CJK_CHAR).search(text) is None
+
+
+# The query syntax as it was first written, as a regular expression.
+QUERY_PARTS = re.compile(r'"([^"]*)(?:"|$)|([^\s"]+)')
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(' "\t\n\x1c\u3000\xa0ab-*文'), max_size=30) | st.text()
+)
+def test_query_splitting_reads_quotes_and_spaces_like_the_regular_expression(text: str) -> None:
+    from reader.library.search import split_query
+
+    expected = [
+        (match.group(1), True) if match.group(1) is not None else (match.group(2), False)
+        for match in QUERY_PARTS.finditer(text)
+    ]
+    assert split_query(text) == expected
+
+
+@given(text=st.text())
+def test_folding_changes_exactly_what_the_tables_change(text: str) -> None:
+    from reader.library.search import _fold_tables, fold_for_words
+
+    full, words = _fold_tables()
+    assert fold_full(text) == text.translate(full)
+    assert fold_for_words(text) == text.translate(words)
+
+
+@given(text=st.text())
+def test_snippets_are_one_line_of_visible_text(text: str) -> None:
+    snippet, _ = make_snippet(text, [])
+    blanks = re.compile(
+        "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
+    )
+    assert blanks.search(snippet) is None
+    assert len(snippet) <= len(text) + 2

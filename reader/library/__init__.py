@@ -9,10 +9,11 @@ the search module, and the model's dataclasses alone cost ~8 ms to create.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
+import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from reader.library.library import Library
@@ -41,6 +42,7 @@ __all__ = [
     "ScanResult",
     "Span",
     "Variant",
+    "bundled_library_name",
     "bundled_library_path",
 ]
 
@@ -58,8 +60,15 @@ def bundled_library_path() -> Path:
     In an installed wheel it is ``reader/_bundled/library``; in a source checkout it is
     the repository's ``assets/library``.
     """
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "_bundled" / "library"
-    if installed.is_dir():
+    from pathlib import Path
+
+    return Path(bundled_library_name())
+
+
+def bundled_library_name() -> str:
+    """:func:`bundled_library_path` as a string, without importing pathlib."""
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    installed = os.path.join(package, "_bundled", "library")
+    if os.path.isdir(installed):
         return installed
-    return package.parent / "assets" / "library"
+    return os.path.join(os.path.dirname(package), "assets", "library")

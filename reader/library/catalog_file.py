@@ -19,16 +19,17 @@ from __future__ import annotations
 import os
 import sqlite3
 import unicodedata
-from pathlib import Path
-from typing import NamedTuple
-from urllib.parse import quote
 
 from reader.library.search import INDEX_VERSION
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
+# `reader search` imports this module: no pathlib, typing or urllib (~8 ms together).
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
     from types import TracebackType
+
+    Root = str | os.PathLike[str]
 
 #: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
 APPLICATION_ID = 0x506F6C79
@@ -42,24 +43,36 @@ TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts"})
 READ_TIMEOUT = 2.0
 
 
-class PeekArticle(NamedTuple):
+class PeekArticle:
     """An article as the first page of the Library shows it (key, date, titles)."""
 
-    key: str
-    date: str | None
-    titles: dict[str, str]
+    __slots__ = ("date", "key", "titles")
+
+    def __init__(self, key: str, date: str | None, titles: dict[str, str]) -> None:
+        self.key = key
+        self.date = date
+        self.titles = titles
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PeekArticle):
+            return NotImplemented
+        return (self.key, self.date, self.titles) == (other.key, other.date, other.titles)
+
+    def __repr__(self) -> str:
+        return f"PeekArticle(key={self.key!r}, date={self.date!r}, titles={self.titles!r})"
 
 
 class CatalogCorruptError(Exception):
     """The catalog file turned out to be damaged; it has been replaced by an empty one."""
 
 
-def resolved_roots(roots: Sequence[Path]) -> list[str]:
+def resolved_roots(roots: Sequence[Root]) -> list[str]:
     """Return the absolute, symlink-free form of ``roots`` that identifies a catalog."""
-    return [str(Path(root).expanduser().resolve()) for root in roots]
+    # What str(Path(root).expanduser().resolve()) gives, without importing pathlib.
+    return [os.path.realpath(os.path.expanduser(os.fspath(root))) for root in roots]
 
 
-def roots_key(roots: Sequence[Path]) -> str:
+def roots_key(roots: Sequence[Root]) -> str:
     """How ``meta.roots`` spells a set of roots (a catalog holds one set)."""
     import json
 
@@ -67,7 +80,7 @@ def roots_key(roots: Sequence[Path]) -> str:
 
 
 def first_page_of_meta(
-    meta: dict[str, str], roots: Sequence[Path]
+    meta: dict[str, str], roots: Sequence[Root]
 ) -> tuple[int, list[PeekArticle]] | None:
     """The article count and the first page of articles a catalog's ``meta`` holds for
     ``roots``, or ``None`` if it holds none (other roots, never refreshed, damaged)."""
@@ -86,7 +99,7 @@ def first_page_of_meta(
         return None
 
 
-def read_first_page(path: Path, roots: Sequence[Path]) -> tuple[int, list[PeekArticle]] | None:
+def read_first_page(path: Root, roots: Sequence[Root]) -> tuple[int, list[PeekArticle]] | None:
     """:func:`first_page_of_meta` of the catalog file at ``path``, opened read-only.
 
     What the Library screen draws first, without importing the catalog module (and
@@ -109,8 +122,15 @@ def read_first_page(path: Path, roots: Sequence[Path]) -> tuple[int, list[PeekAr
     return first_page_of_meta(meta, roots)
 
 
-def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:
+def catalog_path(roots: Sequence[Root], cache_dir: Root) -> Path:
     """Return the catalog file for ``roots`` inside ``cache_dir``."""
+    from pathlib import Path
+
+    return Path(catalog_file_name(roots, cache_dir))
+
+
+def catalog_file_name(roots: Sequence[Root], cache_dir: Root) -> str:
+    """:func:`catalog_path` as a string, without importing pathlib."""
     try:
         # CPython's own SHA-1 loads in microseconds; hashlib first initialises OpenSSL
         # (~3 ms, a tenth of ``reader --version``).
@@ -119,7 +139,13 @@ def catalog_path(roots: Sequence[Path], cache_dir: Path) -> Path:
         from hashlib import sha1
 
     digest = sha1("\n".join(resolved_roots(roots)).encode("utf-8", "surrogatepass"))
-    return cache_dir / f"catalog-{digest.hexdigest()[:12]}.sqlite"
+    return os.path.join(os.fspath(cache_dir), f"catalog-{digest.hexdigest()[:12]}.sqlite")
+
+
+def _uri_path(path: str) -> str:
+    """``path`` as the path of an SQLite ``file:`` URI: ``%``, ``?`` and ``#`` escaped
+    (SQLite decodes every ``%XX``, and ``?`` and ``#`` would end the path)."""
+    return path.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
 
 
 class CatalogReader:
@@ -158,7 +184,7 @@ class CatalogReader:
         self._conn.close()
 
 
-def open_reader(path: Path) -> CatalogReader | None:
+def open_reader(path: Root) -> CatalogReader | None:
     """Open an existing catalog file to search it, changing nothing.
 
     Args:
@@ -169,7 +195,7 @@ def open_reader(path: Path) -> CatalogReader | None:
         catalog of this version, was never refreshed, or looks damaged.
     """
     # mode=rw: never create the file (that, and any repair, is Catalog's job).
-    uri = "file:" + quote(os.path.abspath(path)) + "?mode=rw"
+    uri = "file:" + _uri_path(os.path.abspath(path)) + "?mode=rw"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT, isolation_level=None)
     except sqlite3.Error:

@@ -34,13 +34,16 @@ strings, so a query never raises.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import unicodedata
-from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, NamedTuple
 
+# `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
+# `functools`, and `re` (~4 ms) only once a pattern is needed, which a query in a
+# script other than Greek, Cyrillic and CJK never needs.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    import re
+
     from reader.library.catalog import Catalog
     from reader.library.catalog_file import CatalogReader
 
@@ -61,39 +64,38 @@ _CJK = (
     "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     "\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
 )
+_CJK_RUN = f"[{_CJK}]+"
+_CJK_CHAR = f"[{_CJK}]"
 _FOLD_WORDS_NEEDED = "[\u0370-\u03ff\u1f00-\u1fff\u0401\u0451]"
-_FOLD_FULL_NEEDED = "[\u00c0-\u052f\u1e00-\u1fff]"
+#: What :func:`fold_for_words` and :func:`fold_full` can change is at or above these.
+_FOLD_WORDS_FROM = "\u0370"
+_FOLD_FULL_FROM = "\u00c0"
 # Control characters, bidi controls and tag characters become spaces in snippets (one
-# for one, so highlight offsets stay right); newlines too, a snippet is one line.
-_SNIPPET_BLANKS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]"
-_QUERY_PARTS = r'"([^"]*)(?:"|$)|([^\s"]+)'
+# for one, so highlight offsets stay right); newlines too, a snippet is one line. None
+# of them is printable, so printable text needs no look.
+_SNIPPET_BLANK_RANGES = (
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0x2028, 0x202E),
+    (0x2066, 0x2069),
+    (0xE0000, 0xE007F),
+)
+
+_compiled: dict[str, re.Pattern[str]] = {}
 
 
-class _Patterns:
-    """Regular expressions, compiled on first use (``reader search`` starts fast).
+def _pattern(source: str) -> re.Pattern[str]:
+    """``re.compile(source)``, compiled (and :mod:`re` imported) on first use.
 
-    The two CJK classes take ~5 ms to compile; they are compiled only for text that may
+    The CJK classes take ~5 ms to compile; they are compiled only for text that may
     hold CJK at all (see :func:`_may_have_cjk`).
     """
+    pattern = _compiled.get(source)
+    if pattern is None:
+        import re
 
-    def __init__(self) -> None:
-        self.fold_words_needed = re.compile(_FOLD_WORDS_NEEDED)
-        self.fold_full_needed = re.compile(_FOLD_FULL_NEEDED)
-        self.snippet_blanks = re.compile(_SNIPPET_BLANKS)
-        self.query_parts = re.compile(_QUERY_PARTS)
-
-    @cached_property
-    def cjk_run(self) -> re.Pattern[str]:
-        return re.compile(f"[{_CJK}]+")
-
-    @cached_property
-    def cjk_char(self) -> re.Pattern[str]:
-        return re.compile(f"[{_CJK}]")
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
-    return _Patterns()
+        pattern = _compiled[source] = re.compile(source)
+    return pattern
 
 
 def _may_have_cjk(text: str) -> bool:
@@ -102,8 +104,9 @@ def _may_have_cjk(text: str) -> bool:
     return bool(text) and max(text) >= "\u3040"
 
 
-# NamedTuples, not dataclasses: `reader search` must not pay for importing dataclasses.
-class SearchHit(NamedTuple):
+# Plain classes, not NamedTuples or dataclasses: `reader search` must not pay for
+# importing typing or dataclasses.
+class SearchHit:
     """One search result: the best matching paragraph of one language variant.
 
     Attributes:
@@ -119,27 +122,73 @@ class SearchHit(NamedTuple):
         in_title: ``True`` if the title matched rather than a paragraph.
     """
 
-    key: str
-    language: str
-    title: str
-    paragraph: int
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]
-    score: float = 0.0
-    in_title: bool = False
+    __slots__ = (
+        "highlights",
+        "in_title",
+        "key",
+        "language",
+        "paragraph",
+        "score",
+        "snippet",
+        "title",
+    )
+
+    def __init__(
+        self,
+        key: str,
+        language: str,
+        title: str,
+        paragraph: int,
+        snippet: str,
+        highlights: tuple[tuple[int, int], ...],
+        score: float = 0.0,
+        in_title: bool = False,
+    ) -> None:
+        self.key = key
+        self.language = language
+        self.title = title
+        self.paragraph = paragraph
+        self.snippet = snippet
+        self.highlights = highlights
+        self.score = score
+        self.in_title = in_title
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SearchHit):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"SearchHit({fields})"
 
 
-class _Term(NamedTuple):
-    text: str
-    phrase: bool
+class _Term:
+    """One query term: a word, or a quoted phrase."""
+
+    __slots__ = ("phrase", "text")
+
+    def __init__(self, text: str, phrase: bool) -> None:
+        self.text = text
+        self.phrase = phrase
 
 
 # --- folding and segmenting ----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
+_fold_tables_made: list[tuple[dict[int, str], dict[int, str]]] = []
+
+
 def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
-    """Return the (full, words-only) one-character-for-one folding tables."""
+    """Return the (full, words-only) one-character-for-one folding tables (~1 ms, once)."""
+    if _fold_tables_made:
+        return _fold_tables_made[0]
     full: dict[int, str] = {}
     for low, high in ((0x00C0, 0x0400), (0x1E00, 0x2000)):
         for code in range(low, high):
@@ -155,6 +204,7 @@ def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
         for code, base in full.items()
         if 0x0370 <= code < 0x0400 or 0x1F00 <= code < 0x2000 or code in (0x0401, 0x0451)
     }
+    _fold_tables_made.append((full, words))
     return full, words
 
 
@@ -163,14 +213,17 @@ def fold_for_words(text: str) -> str:
 
     The result has exactly as many characters as ``text``.
     """
-    if _patterns().fold_words_needed.search(text) is None:
+    if not text or max(text) < _FOLD_WORDS_FROM:
+        return text
+    # In the index, most paragraphs need nothing: the search is faster than translate.
+    if _pattern(_FOLD_WORDS_NEEDED).search(text) is None:
         return text
     return text.translate(_fold_tables()[1])
 
 
 def fold_full(text: str) -> str:
     """Strip diacritics from Latin, Greek and ``ё``, one character for one."""
-    if _patterns().fold_full_needed.search(text) is None:
+    if not text or max(text) < _FOLD_FULL_FROM:
         return text
     return text.translate(_fold_tables()[0])
 
@@ -189,16 +242,15 @@ def index_text(text: str) -> str:
     overlapping bigrams followed by their last character.
     """
     text = fold_for_words(text)
-    patterns = _patterns()
-    if patterns.cjk_char.search(text) is None:
+    if not _may_have_cjk(text) or _pattern(_CJK_CHAR).search(text) is None:
         return text
-    return patterns.cjk_run.sub(_bigrams, text)
+    return _pattern(_CJK_RUN).sub(_bigrams, text)
 
 
 def _query_form(text: str) -> tuple[str, bool]:
     """Return a term's text for an FTS5 string, and whether it must be a prefix."""
     text = fold_for_words(text)
-    runs = list(_patterns().cjk_run.finditer(text)) if _may_have_cjk(text) else []
+    runs = list(_pattern(_CJK_RUN).finditer(text)) if _may_have_cjk(text) else []
     if not runs:
         return text, False
     parts: list[str] = []
@@ -246,12 +298,35 @@ def parse_query(query: str) -> list[tuple[str, bool]]:
 def _terms(query: str) -> list[_Term]:
     text = unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS])
     terms: list[_Term] = []
-    for match in _patterns().query_parts.finditer(text):
-        phrase = match.group(1) is not None
-        part = " ".join((match.group(1) if phrase else match.group(2)).split())
+    for raw, phrase in split_query(text):
+        part = " ".join(raw.split())
         if part and any(_is_token_char(char) for char in part):
             terms.append(_Term(part, phrase))
     return terms[:MAX_TERMS]
+
+
+def split_query(text: str) -> list[tuple[str, bool]]:
+    """Split ``text`` into ``(part, is_phrase)``: each ``"…"`` is a phrase (an unclosed
+    quote runs to the end), and each run of other non-space characters a word."""
+    parts: list[tuple[str, bool]] = []
+    position, length = 0, len(text)
+    while position < length:
+        char = text[position]
+        if char == '"':
+            end = text.find('"', position + 1)
+            if end == -1:
+                end = length
+            parts.append((text[position + 1 : end], True))
+            position = end + 1
+        elif char.isspace():
+            position += 1
+        else:
+            end = position + 1
+            while end < length and text[end] != '"' and not text[end].isspace():
+                end += 1
+            parts.append((text[position:end], False))
+            position = end
+    return parts
 
 
 def match_expression(terms: list[_Term]) -> str:
@@ -328,27 +403,38 @@ def _candidates(
 def _best_per_variant(
     conn: sqlite3.Connection, candidates: list[_Candidate], limit: int
 ) -> list[tuple[_Candidate, tuple[str, str, str]]]:
-    ids = sorted({rowid >> 16 for _, rowid in candidates})
-    info: dict[int, tuple[str, str, str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for vid, key, language, title in conn.execute(
-            f"SELECT id, article_key, language, title FROM variants WHERE id IN ({marks})"
-            " AND article_key IS NOT NULL",
-            chunk,
-        ):
-            info[vid] = (key, language, title)
+    """The best candidate of each (article, language), best first, at most ``limit``.
+
+    Variants are looked up in rank order, only as many as may still be chosen at a
+    time: usually ``limit`` lookups, not one per candidate (each is a page read on a
+    fresh connection, ~20 µs, a tenth of a ``reader search`` of 160 candidates).
+    """
+    firsts: list[_Candidate] = []  # the best candidate of each variant, in rank order
+    variants: set[int] = set()
+    for candidate in candidates:
+        if candidate[1] >> 16 not in variants:
+            variants.add(candidate[1] >> 16)
+            firsts.append(candidate)
     chosen: list[tuple[_Candidate, tuple[str, str, str]]] = []
     seen: set[tuple[str, str]] = set()
-    for candidate in candidates:
-        variant = info.get(candidate[1] >> 16)
-        if variant is None or (variant[0], variant[1]) in seen:
-            continue
-        seen.add((variant[0], variant[1]))
-        chosen.append((candidate, variant))
-        if len(chosen) >= limit:
-            break
+    start = 0
+    while start < len(firsts) and len(chosen) < limit:
+        batch = firsts[start : start + min(limit - len(chosen), 500)]
+        start += len(batch)
+        ids = [rowid >> 16 for _, rowid in batch]
+        info: dict[int, tuple[str, str, str]] = {}
+        for vid, key, language, title in conn.execute(
+            "SELECT id, article_key, language, title FROM variants"
+            f" WHERE id IN ({','.join('?' * len(ids))}) AND article_key IS NOT NULL",
+            ids,
+        ):
+            info[vid] = (key, language, title)
+        for candidate in batch:
+            variant = info.get(candidate[1] >> 16)
+            if variant is None or (variant[0], variant[1]) in seen:
+                continue  # a page with no article, or a second file of one variant
+            seen.add((variant[0], variant[1]))
+            chosen.append((candidate, variant))
     return chosen
 
 
@@ -401,9 +487,9 @@ def match_spans(text: str, terms: list[_Term]) -> list[tuple[int, int]]:
         needle = _match_form(term.text)
         prefix = not term.phrase and len(needle) >= PREFIX_MIN
         found = _find(haystack, needle, prefix=prefix)
-        if not found and not (_may_have_cjk(needle) and _patterns().cjk_char.search(needle)):
+        if not found and not (_may_have_cjk(needle) and _pattern(_CJK_CHAR).search(needle)):
             # "e-mail" may be written "e mail": look for its words one by one.
-            words = [word for word in re.split(r"[^\w\u0300-\u036f]+|_", needle) if word]
+            words = [word for word in _pattern(r"[^\w\u0300-\u036f]+|_").split(needle) if word]
             for position, word in enumerate(words):
                 last = position == len(words) - 1
                 found.extend(_find(haystack, word, prefix=prefix and last))
@@ -426,8 +512,8 @@ def _find(haystack: str, needle: str, *, prefix: bool) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     if not needle:
         return found
-    cjk_start = _may_have_cjk(needle[0]) and _patterns().cjk_char.match(needle[0]) is not None
-    cjk_end = _may_have_cjk(needle[-1]) and _patterns().cjk_char.match(needle[-1]) is not None
+    cjk_start = _may_have_cjk(needle[0]) and _pattern(_CJK_CHAR).match(needle[0]) is not None
+    cjk_end = _may_have_cjk(needle[-1]) and _pattern(_CJK_CHAR).match(needle[-1]) is not None
     start = haystack.find(needle)
     while start != -1:
         end = start + len(needle)
@@ -440,6 +526,17 @@ def _find(haystack: str, needle: str, *, prefix: bool) -> list[tuple[int, int]]:
                 found.append((start, end))
         start = haystack.find(needle, max(end, start + 1))
     return found
+
+
+_snippet_blank_table: dict[int, str] = {}
+
+
+def _snippet_blanks() -> dict[int, str]:
+    """The ``str.translate`` table that makes a paragraph one line of visible text."""
+    if not _snippet_blank_table:
+        for low, high in _SNIPPET_BLANK_RANGES:
+            _snippet_blank_table.update(dict.fromkeys(range(low, high + 1), " "))
+    return _snippet_blank_table
 
 
 def _cells(char: str) -> int:
@@ -459,7 +556,7 @@ def make_snippet(
     Returns:
         The one-line snippet (``…`` where cut) and the offsets of the matches in it.
     """
-    flat = _patterns().snippet_blanks.sub(" ", text)
+    flat = text if text.isprintable() else text.translate(_snippet_blanks())
     first = spans[0][0] if spans else 0
     start, used = first, 0
     while start > 0 and used + _cells(flat[start - 1]) <= width // 4:

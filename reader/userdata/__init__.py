@@ -7,12 +7,12 @@ Nothing here imports Textual, so the CLI and tests can use it without the UI. Co
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms)
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+    from pathlib import Path
     from typing import Any
 
     from reader.userdata.bookmarks import Bookmark, Bookmarks
@@ -88,13 +88,14 @@ class UserData:
     """
 
     def __init__(self, config_dir: Path, clock: Callable[[], datetime] | None = None) -> None:
+        from pathlib import Path
+
         from reader.userdata.bookmarks import Bookmarks
         from reader.userdata.clock import utc_now
         from reader.userdata.notes import Notes
         from reader.userdata.state import ReadingState
 
         clock = clock or utc_now
-
         self.config_dir = Path(config_dir).expanduser()
         self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)
         self.notes = Notes(self.config_dir / "notes.toml", clock)
