@@ -378,7 +378,7 @@ def test_quick_search_reads_a_config_that_sets_something(
 ) -> None:
     """Only a config.toml of nothing but comments is skipped: one that names the
     libraries is read, by the quick path as by the ordinary one."""
-    first, second = two_libraries(tmp_path)
+    _, second = two_libraries(tmp_path)
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "config.toml").write_text(
         f"# my libraries\nlibraries = [{str(second)!r}]\n", encoding="utf-8"
