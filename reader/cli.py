@@ -375,11 +375,11 @@ def _quick_search(args: list[str]) -> int | None:
         return None
     if catalog is None:
         return None
-    import sqlite3
+    import _sqlite3  # sqlite3 without its datetime adapters (see catalog_file)
 
     try:
         hits = search(catalog, found["query"], language, limit)
-    except sqlite3.Error:
+    except _sqlite3.Error:
         return None  # a damaged file: the catalog module repairs it
     finally:
         catalog.close()

@@ -364,7 +364,7 @@ def test_quick_search_imports_no_argparse_scanner_or_catalog(
         "assert 'gpu-training-dilemma' in out.getvalue()\n"
         "heavy = ('argparse', 'dataclasses', 'tomllib', 'reader.library.catalog',\n"
         "         'reader.library.model', 'reader.library.scan', 'textual',\n"
-        "         're', 'pathlib', 'typing', 'platformdirs')\n"
+        "         're', 'pathlib', 'typing', 'platformdirs', 'sqlite3.dbapi2')\n"
         "print([name for name in heavy if name in sys.modules])\n"
     )
     result = subprocess.run(

@@ -346,19 +346,23 @@ def test_search_sees_changes_after_refresh(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     root.mkdir()
     page = root / "page.md"
-    page.write_text("# Page\n\nAlpha words.\n", encoding="utf-8")
+    page.write_text("# Lighthouse\n\nAlpha words.\n", encoding="utf-8")
     os.utime(page, (OLD, OLD))
     library = Library([root], catalog=Catalog(tmp_path / "c.sqlite"))
     library.refresh()
     assert library.search("alpha")
-    page.write_text("# Page\n\nBeta words here.\n", encoding="utf-8")
+    assert [hit.in_title for hit in library.search("lighthouse")] == [True]
+    page.write_text("# Harbour\n\nBeta words here.\n", encoding="utf-8")
     os.utime(page, (OLD + 5, OLD + 5))
     library.refresh()
     assert library.search("alpha") == []
+    assert library.search("lighthouse") == []  # the old title left the index too
     assert library.search("beta")
+    assert [hit.in_title for hit in library.search("harbour")] == [True]
     page.unlink()
     library.refresh()
     assert library.search("beta") == []
+    assert library.search("harbour") == []
 
 
 def test_library_search_indexes_an_empty_catalog_first(

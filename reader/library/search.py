@@ -2,11 +2,14 @@
 
 The catalog (:mod:`reader.library.catalog`) indexes each variant paragraph by paragraph
 (FTS5 rowid = variant id << 16 | paragraph index; the title is "paragraph" 0xFFFF), so
-that a hit can open the article at the matching paragraph. Hits in titles come first,
-then paragraphs; each by ``bm25`` without length normalisation (the index keeps no row
-lengths, which makes ranking 20,000 matches three times faster). One contentless FTS5 table,
-``fts``, tokenised with ``unicode61 remove_diacritics 2`` (combining marks count as
-parts of words, so Devanagari words stay whole), serves every script:
+that a hit can open the article at the matching paragraph. Titles have an FTS5 table of
+their own, ``fts_titles``, the other paragraphs are in ``fts``. Hits in titles come
+first, then paragraphs; each by ``bm25`` without length normalisation (the index keeps
+no row lengths, which makes ranking 20,000 matches three times faster). When the titles
+alone hold enough hits, the paragraphs are not ranked at all: a word in 400 titles and
+20,000 paragraphs is found in ~1 ms instead of ~7. Both tables are tokenised with
+``unicode61 remove_diacritics 2`` (combining marks count as parts of words, so
+Devanagari words stay whole), for every script:
 
 * Spaced scripts (Latin, Cyrillic, Greek, Devanagari…) are indexed by word, case- and
   accent-insensitively: ``uberraschung`` finds ``Überraschung``. ``unicode61`` does not
@@ -34,7 +37,9 @@ strings, so a query never raises.
 
 from __future__ import annotations
 
-import sqlite3
+# sqlite3 is _sqlite3 plus datetime adapters this module never uses: importing _sqlite3
+# alone (the same classes) saves `reader search` ~2 ms, a tenth of `reader --version`.
+import _sqlite3 as sqlite3
 import unicodedata
 
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
@@ -369,9 +374,14 @@ def search(
         with catalog.connection() as conn:
             fetch = max(limit * 8, 64)
             while True:
-                candidates = _candidates(conn, expression, language, fetch)
+                candidates = _candidates(conn, "fts_titles", expression, language, fetch)
+                complete = len(candidates) < fetch  # every title that matches is in
                 chosen = _best_per_variant(conn, candidates, limit)
-                if len(chosen) >= limit or len(candidates) < fetch:
+                if len(chosen) < limit and complete:
+                    paragraphs = _candidates(conn, "fts", expression, language, fetch)
+                    complete = len(paragraphs) < fetch
+                    chosen = _best_per_variant(conn, candidates + paragraphs, limit)
+                if len(chosen) >= limit or complete:
                     break
                 fetch *= 4
             return _hits(conn, chosen, terms)
@@ -380,8 +390,9 @@ def search(
 
 
 def _candidates(
-    conn: sqlite3.Connection, expression: str, language: str | None, fetch: int
+    conn: sqlite3.Connection, table: str, expression: str, language: str | None, fetch: int
 ) -> list[_Candidate]:
+    """The ``fetch`` best matches in ``table`` (``fts`` or ``fts_titles``), best first."""
     where = ""
     params: list[object] = [expression]
     if language:
@@ -390,9 +401,10 @@ def _candidates(
         )
         params += [language, language.replace("%", "").replace("_", "") + "-%"]
     try:
+        # ORDER BY bm25(), not rank: FTS5's own sort by rank takes twice as long.
         rows = conn.execute(
-            f"SELECT rank, rowid FROM fts WHERE fts MATCH ?{where}"
-            f" ORDER BY (rowid & {TITLE_INDEX}) = {TITLE_INDEX} DESC, rank LIMIT ?",
+            f"SELECT bm25({table}), rowid FROM {table} WHERE {table} MATCH ?{where}"
+            f" ORDER BY bm25({table}) LIMIT ?",
             [*params, fetch],
         ).fetchall()
     except sqlite3.OperationalError:
