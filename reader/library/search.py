@@ -72,9 +72,6 @@ _CJK = (
 _CJK_RUN = f"[{_CJK}]+"
 _CJK_CHAR = f"[{_CJK}]"
 _FOLD_WORDS_NEEDED = "[\u0370-\u03ff\u1f00-\u1fff\u0401\u0451]"
-#: What :func:`fold_for_words` and :func:`fold_full` can change is at or above these.
-_FOLD_WORDS_FROM = "\u0370"
-_FOLD_FULL_FROM = "\u00c0"
 # Control characters, bidi controls and tag characters become spaces in snippets (one
 # for one, so highlight offsets stay right); newlines too, a snippet is one line. None
 # of them is printable, so printable text needs no look.
@@ -106,7 +103,8 @@ def _pattern(source: str) -> re.Pattern[str]:
 def _may_have_cjk(text: str) -> bool:
     """``False`` when ``text`` certainly holds no CJK character (every one is above
     U+3040), without the CJK patterns."""
-    return bool(text) and max(text) >= "\u3040"
+    # isascii() is O(1); max() is a Python-level loop (~10 ns a character).
+    return not text.isascii() and max(text) >= "\u3040"
 
 
 # Plain classes, not NamedTuples or dataclasses: `reader search` must not pay for
@@ -218,7 +216,7 @@ def fold_for_words(text: str) -> str:
 
     The result has exactly as many characters as ``text``.
     """
-    if not text or max(text) < _FOLD_WORDS_FROM:
+    if text.isascii():  # O(1): a query in Latin script needs no pattern
         return text
     # In the index, most paragraphs need nothing: the search is faster than translate.
     if _pattern(_FOLD_WORDS_NEEDED).search(text) is None:
@@ -228,7 +226,7 @@ def fold_for_words(text: str) -> str:
 
 def fold_full(text: str) -> str:
     """Strip diacritics from Latin, Greek and ``ё``, one character for one."""
-    if not text or max(text) < _FOLD_FULL_FROM:
+    if text.isascii():
         return text
     return text.translate(_fold_tables()[0])
 
@@ -247,7 +245,7 @@ def index_text(text: str) -> str:
     overlapping bigrams followed by their last character.
     """
     text = fold_for_words(text)
-    if not _may_have_cjk(text) or _pattern(_CJK_CHAR).search(text) is None:
+    if _pattern(_CJK_CHAR).search(text) is None:
         return text
     return _pattern(_CJK_RUN).sub(_bigrams, text)
 
