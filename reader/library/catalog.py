@@ -111,6 +111,8 @@ WORKER_NICENESS = 10
 #: 32 MiB on the 100,000-variant benchmark (the OS caches the file), so it is kept small:
 #: every MiB here is a MiB of the app's memory once searches have filled it.
 CACHE_KIB = 8192
+#: Pages of write-ahead log after which a write copies them into the file (64 MiB).
+WAL_CHECKPOINT_PAGES = 16384
 #: Page cache of the private connection that reads every row (load, refresh), in KiB.
 BULK_CACHE_KIB = 2048
 #: A refresh groups only the articles that changed files belong to, unless more than
@@ -169,6 +171,11 @@ _SCHEMA = (
     # hits (a word in 400 titles and 20,000 paragraphs) the paragraphs are never ranked.
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts_titles USING fts5(text, content='', columnsize=0, "
     "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
+    # Merge 16 segments at a time, not 4: each indexed word is rewritten half as often.
+    # A cold index of 100,000 pages: 2.5 -> 1.5 GB written, ~10 % faster; searches
+    # measured no slower (20 segments instead of 9).
+    "INSERT INTO fts (fts, rank) VALUES ('automerge', 16)",
+    "INSERT INTO fts_titles (fts_titles, rank) VALUES ('automerge', 16)",
 )
 _ROW_COLUMNS = (
     "id, root, rel, relpath, path_key, translation_key, article_key, language, "
@@ -366,6 +373,10 @@ class Catalog:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            # Checkpoint every 64 MiB of log, not every 4: a page written by several
+            # batches of a refresh is copied into the file once (with the merge setting
+            # above, a cold index of 100,000 pages spends a sixth less time writing).
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         except BaseException:
             conn.close()
             raise
