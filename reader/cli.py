@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
+    from types import SimpleNamespace
     from typing import Any
+
+    Arguments = argparse.Namespace | SimpleNamespace
 
     from reader.library.search import SearchHit
 
@@ -188,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _merge_global_options(args: argparse.Namespace) -> None:
+def _merge_global_options(args: Arguments) -> None:
     """Fold global options given after the command into the global ones.
 
     Libraries add up, in the order given (``reader index DIR`` counts as ``--library``);
@@ -252,15 +255,16 @@ def _plain_search(args: list[str]) -> dict[str, Any] | None:
     return found
 
 
-def _plain_interface(args: list[str]) -> argparse.Namespace | None:
+def _plain_interface(args: list[str]) -> SimpleNamespace | None:
     """Read a command line that only starts the interface (global options and
     ``--open``, as :func:`_plain_search` reads them), or return ``None``."""
     found = _plain_command_line(args)
     if found is None or found["command"] is not None:
         return None
-    import argparse
+    # Not argparse.Namespace: importing argparse (with gettext) is ~2 ms of the first paint.
+    from types import SimpleNamespace
 
-    return argparse.Namespace(
+    return SimpleNamespace(
         command=None,
         library=found["library"] or None,
         lang=found["lang"],
@@ -422,7 +426,7 @@ def _plain_roots(cli_roots: list[str], configured: Sequence[Path]) -> list[str] 
     return roots
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Arguments) -> int:
     """Run the parsed command."""
     _merge_global_options(args)
     from reader.userdata.config import ConfigError, load_config
@@ -822,9 +826,7 @@ def _warn_broken(store: Any) -> None:
         print(f"reader: {clean_line(str(error))}", file=sys.stderr)
 
 
-def _bookmark_action(
-    args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]
-) -> int:
+def _bookmark_action(args: Arguments, library: Any, userdata: Any, languages: list[str]) -> int:
     from reader.userdata import UserDataError
 
     library.refresh()
@@ -850,9 +852,7 @@ def _bookmark_action(
     return 0
 
 
-def _note_action(
-    args: argparse.Namespace, library: Any, userdata: Any, languages: list[str]
-) -> int:
+def _note_action(args: Arguments, library: Any, userdata: Any, languages: list[str]) -> int:
     from reader.userdata import UserDataError
 
     library.refresh()
