@@ -6,6 +6,8 @@ import os
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from reader.library import bundled_library_path
 from reader.tui.article_list import ArticleList
 from reader.tui.article_screen import ArticleScreen
@@ -55,6 +57,27 @@ async def test_filter_matches_titles_in_any_language(config_dir: Path) -> None:
         assert article_list.row_count == 1
         assert article_list.highlighted is not None
         assert article_list.highlighted.key == "huang-zuckerberg-open-source"
+        await pilot.press("escape")
+        assert article_list.row_count == 3
+
+
+@pytest.mark.parametrize("how", ["tab", "click"])
+async def test_the_filter_is_reached_by_tab_and_by_a_click(config_dir: Path, how: str) -> None:
+    """Before its first use the filter is a placeholder line; tab and a click reach it
+    as they reach an input, and typing filters at once."""
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        assert "/ filter by title in any language" in screen_text(pilot)
+        if how == "tab":
+            await pilot.press("shift+tab")
+        else:
+            await pilot.click("#filter-hint")
+        await settle(pilot)
+        await pilot.press(*"扎克伯格")
+        article_list = app.screen.query_one(ArticleList)
+        assert article_list.row_count == 1
+        assert "1 match" in screen_text(pilot)
         await pilot.press("escape")
         assert article_list.row_count == 3
 

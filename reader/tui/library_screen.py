@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Rows built between two calls of :func:`build_rows`' ``checkpoint`` (a few ms of work).
 ROWS_PER_CHECKPOINT = 250
+#: What the empty filter says.
+FILTER_PLACEHOLDER = "/ filter by title in any language · lang:fi for articles in Finnish"
 
 
 def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
@@ -71,8 +73,31 @@ def _search_text(titles: Iterable[str], key: str) -> str:
     return unicodedata.normalize("NFC", " ".join(titles) + " " + key).casefold()
 
 
+class FilterHint(Static):
+    """The filter before its first use: the same line, and focusable, but a ``Static``.
+
+    Textual's ``Input`` (its module, rules and cursor) is about a twentieth of the
+    Library's first paint; it takes this place when the filter is first focused (``/``,
+    a click, or ``tab``).
+    """
+
+    can_focus = True
+
+    def on_focus(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LibraryScreen):
+            screen.run_worker(screen.focus_filter_input(), exclusive=False)
+
+    def on_click(self) -> None:
+        self.focus()
+
+
 class LibraryScreen(Screen[None]):
     """The article list with its filter and status line."""
+
+    # The list, not the first focusable widget (the filter's hint, which would turn
+    # into the filter at once).
+    AUTO_FOCUS = "ArticleList"
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="library.filter"),
@@ -84,10 +109,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar("≡")
-        yield Input(
-            placeholder="/ filter by title in any language · lang:fi for articles in Finnish",
-            id="filter",
-        )
+        yield FilterHint(FILTER_PLACEHOLDER, id="filter-hint", markup=False)
         yield ArticleList(id="articles")
         yield Static("", id="library-status")
         yield KeyBar()
@@ -170,12 +192,32 @@ class LibraryScreen(Screen[None]):
 
     # -- filter -------------------------------------------------------------------------
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+    def _filter(self) -> Input | None:
+        """The filter's input, if it was ever used."""
+        found = self.query("#filter").results(Input)
+        return next(found, None)
+
+    async def filter_input(self) -> Input:
+        """The filter's input, mounted in place of its hint on first use."""
+        field = self._filter()
+        if field is None:
+            field = Input(placeholder=FILTER_PLACEHOLDER, id="filter")
+            hint = self.query_one("#filter-hint", FilterHint)
+            await self.mount(field, before=hint)
+            await hint.remove()
+        return field
+
+    async def focus_filter_input(self) -> None:
+        """Move the focus to the filter (mounting it first if need be)."""
+        (await self.filter_input()).focus()
+
+    async def action_focus_filter(self) -> None:
+        await self.focus_filter_input()
 
     def action_clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.value = ""
+        field = self._filter()
+        if field is not None:
+            field.value = ""
         self.query_one(ArticleList).focus()
 
     @on(Input.Changed, "#filter")
@@ -215,10 +257,10 @@ class LibraryScreen(Screen[None]):
             for tag in article.variants:
                 counts[tag] = counts.get(tag, 0) + 1
 
-        def chosen(language: str | None) -> None:
+        async def chosen(language: str | None) -> None:
             if language is None:
                 return
-            filter_input = self.query_one("#filter", Input)
+            filter_input = await self.filter_input()
             words = [w for w in filter_input.value.split() if not w.startswith("lang:")]
             if language:
                 words.append(f"lang:{language}")
