@@ -392,22 +392,15 @@ def _quick_search(args: list[str]) -> int | None:
 
 
 def _only_comments(config_file: str) -> bool:
-    """``True`` if ``config_file`` holds nothing but blank lines and ``#`` comments, as
-    the template the reader writes does: settings that are all defaults, known without
-    importing the TOML parser and the settings checks (~10 ms of ``reader search``).
-    ``False`` for anything else, a file that cannot be read included."""
+    """``True`` if ``config_file`` holds no settings (see
+    :func:`reader.userdata.config_text.holds_no_settings`); ``False`` if it cannot be read."""
+    from reader.userdata.config_text import holds_no_settings
+
     try:
-        with open(config_file, encoding="utf-8") as file:
-            text = file.read(65536)
-    except (OSError, UnicodeDecodeError):
+        with open(config_file, "rb") as file:
+            return holds_no_settings(file.read())
+    except OSError:
         return False
-    if len(text) == 65536:
-        return False
-    for line in text.splitlines():
-        stripped = line.strip(" \t")
-        if stripped and not (stripped.startswith("#") and line.replace("\t", " ").isprintable()):
-            return False
-    return True
 
 
 def _plain_roots(cli_roots: list[str], configured: Sequence[Path]) -> list[str] | None:

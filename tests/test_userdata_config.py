@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.userdata import Config, ConfigError, load_config, write_config_template
 
@@ -138,3 +140,34 @@ def test_the_template_examples_are_valid_when_uncommented(config_dir: Path) -> N
     assert config.languages == ("fi", "de", "en")
     assert config.keys["toggle_bookmark"] == "m"
     assert len(config.libraries) == 2
+
+
+def test_the_template_holds_no_settings(tmp_path: Path) -> None:
+    from reader.userdata.config_text import holds_no_settings
+
+    path = write_config_template(tmp_path)
+    assert path is not None
+    assert holds_no_settings(path.read_bytes())
+    assert load_config(tmp_path) == Config()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.just(""),
+            st.text(alphabet=" \t", max_size=3),
+            st.text(max_size=20).map(lambda text: "# " + text),
+            st.text(max_size=20),
+            st.sampled_from(['theme = "nord"', "# a\r# b", "#\x01", "  # ok\r", "\ufeff# x"]),
+        ),
+        max_size=6,
+    ).map("\n".join)
+)
+def test_text_said_to_hold_no_settings_is_empty_valid_toml(text: str) -> None:
+    """The shortcut never hides a setting or an error the parser would find."""
+    import tomllib
+
+    from reader.userdata.config_text import holds_no_settings
+
+    if holds_no_settings(text.encode("utf-8", "surrogatepass")):
+        assert tomllib.loads(text) == {}

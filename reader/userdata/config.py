@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from reader.userdata.config_text import holds_no_settings
 from reader.userdata.store import UserDataError, parse_toml
 
 CONFIG_FILE = "config.toml"
@@ -218,6 +219,8 @@ def load_config(config_dir: Path) -> Config:
         return Config()
     except OSError as error:
         raise ConfigError(path, f"cannot be read ({error.strerror or error})") from None
+    if holds_no_settings(raw):  # the template, as written: comments only
+        return Config()
     try:
         data = parse_toml(path, raw)
     except UserDataError as error:
