@@ -82,6 +82,34 @@ async def test_the_filter_is_reached_by_tab_and_by_a_click(config_dir: Path, how
         assert article_list.row_count == 3
 
 
+async def test_the_list_takes_a_new_theme_and_shows_when_it_has_lost_the_focus(
+    config_dir: Path,
+) -> None:
+    """The list's line styles are worked out once per change of styles: a theme
+    change and the focus leaving the list both show on its lines."""
+    app = make_app(bundled_library_path(), config_dir, languages=("de",))
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        article_list = app.screen.query_one(ArticleList)
+
+        def cursor_line() -> tuple[str, list[object]]:
+            strip = article_list.render_line(0)
+            return strip.text, [segment.style for segment in strip]
+
+        focused = cursor_line()
+        await pilot.press("slash")  # the filter takes the focus
+        await settle(pilot)
+        blurred = cursor_line()
+        assert blurred[0] == focused[0] and blurred[1] != focused[1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert cursor_line() == focused
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await settle(pilot)
+        themed = cursor_line()
+        assert themed[0] == focused[0] and themed[1] != focused[1]
+
+
 async def test_a_page_that_grew_after_the_scan_opens_with_its_new_text(
     config_dir: Path, bundled_library: Path
 ) -> None:

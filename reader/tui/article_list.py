@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -106,6 +107,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: list[ArticleRow] = []
         self._visible: list[int] = []
         self._filter = ""
+        self._line_styles: tuple[Style, Style, Style, Style] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
@@ -215,21 +217,35 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing ------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_styles = None
+
+    def _styles_of_lines(self) -> tuple[Style, Style, Style, Style]:
+        """The (plain, cursor, meta, mark) styles of a line, worked out once per change
+        of styles (focus, theme): ``rich_style`` walks every ancestor, and it was asked
+        for on every line drawn."""
+        if self._line_styles is None:
+            base = self.rich_style
+            self._line_styles = (
+                base,
+                base + self.get_component_rich_style("article-list--cursor"),
+                base + self.get_component_rich_style("article-list--meta"),
+                base + self.get_component_rich_style("article-list--mark"),
+            )
+        return self._line_styles
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         position = int(self.scroll_y) + y
-        base = self.rich_style
+        base, cursor_style, meta_style, mark_style = self._styles_of_lines()
         if not (0 <= position < len(self._visible)):
             return Strip.blank(width, base)
         row = self._rows[self._visible[position]]
         is_cursor = position == self.cursor
-        style = base + self.get_component_rich_style("article-list--cursor") if is_cursor else base
-        meta_style = (
-            style if is_cursor else base + self.get_component_rich_style("article-list--meta")
-        )
-        mark_style = (
-            style if is_cursor else base + self.get_component_rich_style("article-list--mark")
-        )
+        style = cursor_style if is_cursor else base
+        if is_cursor:
+            meta_style = mark_style = style
         marks = ("★" if row.bookmarked else " ") + ("✎" if row.noted else " ") + " "
         date = row.date or ""
         languages = " ".join(row.languages[:8]) + (" …" if len(row.languages) > 8 else "")
