@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from reader.patterns import compiled
+
 # The patterns are compiled on first use, and only text that holds a character that is
 # not printable needs them: `reader search` prints its hits without importing re (~4 ms).
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -49,18 +51,6 @@ _VISIBLE = (
 )
 # The characters of _VISIBLE that str.isprintable() counts as printable.
 _VISIBLE_PRINTABLE = ("\u034f", "\u115f", "\u1160")
-
-_compiled: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(source: str) -> re.Pattern[str]:
-    pattern = _compiled.get(source)
-    if pattern is None:
-        import re
-
-        pattern = _compiled[source] = re.compile(source)
-    return pattern
-
 
 SAFE_LINK_SCHEMES = frozenset({"http", "https"})
 
@@ -91,10 +81,10 @@ def clean(text: str, *, visible: bool = False) -> str:
     if visible:
         # Every introducer (ESC, CSI, OSC...) becomes a placeholder, so what follows it
         # is plain text that no terminal obeys; nothing is removed from a name.
-        return _pattern(_VISIBLE).sub(_placeholder, text)
-    if _pattern(_INTRODUCERS).search(text) is not None:
-        text = _pattern(_ESCAPE_SEQUENCES).sub("", text)
-    return _pattern(_CONTROLS).sub("", text)
+        return compiled(_VISIBLE).sub(_placeholder, text)
+    if compiled(_INTRODUCERS).search(text) is not None:
+        text = compiled(_ESCAPE_SEQUENCES).sub("", text)
+    return compiled(_CONTROLS).sub("", text)
 
 
 def clean_line(text: str, *, visible: bool = False) -> str:
@@ -107,7 +97,7 @@ def clean_line(text: str, *, visible: bool = False) -> str:
     if "\n" in text or "\t" in text or "\r" in text:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     text = clean(text, visible=visible)
-    return _pattern(_CONTROLS_ONE_LINE).sub("", text)
+    return compiled(_CONTROLS_ONE_LINE).sub("", text)
 
 
 def clean_path(text: str) -> str:

@@ -407,10 +407,11 @@ def test_a_title_match_ranks_above_paragraph_mentions(tmp_path: Path) -> None:
 
 @given(text=st.text(max_size=40))
 def test_text_without_cjk_is_told_apart_without_the_cjk_patterns(text: str) -> None:
-    from reader.library.search import _CJK_CHAR, _may_have_cjk, _pattern
+    from reader.library.search import _CJK_CHAR, _may_have_cjk
+    from reader.patterns import compiled
 
     if not _may_have_cjk(text):
-        assert _pattern(_CJK_CHAR).search(text) is None
+        assert compiled(_CJK_CHAR).search(text) is None
 
 
 # The query syntax as it was first written, as a regular expression.

@@ -42,6 +42,8 @@ from __future__ import annotations
 import _sqlite3 as sqlite3
 import unicodedata
 
+from reader.patterns import compiled
+
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
 # `functools`, and `re` (~4 ms) only once a pattern is needed, which a query in a
 # script other than Greek, Cyrillic and CJK never needs.
@@ -69,6 +71,8 @@ _CJK = (
     "\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
     "\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff"
 )
+# Compiling these two takes ~5 ms: a query compiles them only if it may hold CJK at all
+# (see _may_have_cjk).
 _CJK_RUN = f"[{_CJK}]+"
 _CJK_CHAR = f"[{_CJK}]"
 _FOLD_WORDS_NEEDED = "[\u0370-\u03ff\u1f00-\u1fff\u0401\u0451]"
@@ -82,22 +86,6 @@ _SNIPPET_BLANK_RANGES = (
     (0x2066, 0x2069),
     (0xE0000, 0xE007F),
 )
-
-_compiled: dict[str, re.Pattern[str]] = {}
-
-
-def _pattern(source: str) -> re.Pattern[str]:
-    """``re.compile(source)``, compiled (and :mod:`re` imported) on first use.
-
-    The CJK classes take ~5 ms to compile; they are compiled only for text that may
-    hold CJK at all (see :func:`_may_have_cjk`).
-    """
-    pattern = _compiled.get(source)
-    if pattern is None:
-        import re
-
-        pattern = _compiled[source] = re.compile(source)
-    return pattern
 
 
 def _may_have_cjk(text: str) -> bool:
@@ -185,13 +173,15 @@ class _Term:
 # --- folding and segmenting ----------------------------------------------------------------
 
 
-_fold_tables_made: list[tuple[dict[int, str], dict[int, str]]] = []
+_FoldTables = tuple[dict[int, str], dict[int, str]]
+_fold_tables_made: _FoldTables | None = None
 
 
-def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
+def _fold_tables() -> _FoldTables:
     """Return the (full, words-only) one-character-for-one folding tables (~1 ms, once)."""
-    if _fold_tables_made:
-        return _fold_tables_made[0]
+    global _fold_tables_made
+    if _fold_tables_made is not None:
+        return _fold_tables_made
     full: dict[int, str] = {}
     for low, high in ((0x00C0, 0x0400), (0x1E00, 0x2000)):
         for code in range(low, high):
@@ -207,8 +197,8 @@ def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
         for code, base in full.items()
         if 0x0370 <= code < 0x0400 or 0x1F00 <= code < 0x2000 or code in (0x0401, 0x0451)
     }
-    _fold_tables_made.append((full, words))
-    return full, words
+    _fold_tables_made = full, words
+    return _fold_tables_made
 
 
 def fold_for_words(text: str) -> str:
@@ -219,7 +209,7 @@ def fold_for_words(text: str) -> str:
     if text.isascii():  # O(1): a query in Latin script needs no pattern
         return text
     # In the index, most paragraphs need nothing: the search is faster than translate.
-    if _pattern(_FOLD_WORDS_NEEDED).search(text) is None:
+    if compiled(_FOLD_WORDS_NEEDED).search(text) is None:
         return text
     return text.translate(_fold_tables()[1])
 
@@ -245,15 +235,15 @@ def index_text(text: str) -> str:
     overlapping bigrams followed by their last character.
     """
     text = fold_for_words(text)
-    if _pattern(_CJK_CHAR).search(text) is None:
+    if compiled(_CJK_CHAR).search(text) is None:
         return text
-    return _pattern(_CJK_RUN).sub(_bigrams, text)
+    return compiled(_CJK_RUN).sub(_bigrams, text)
 
 
 def _query_form(text: str) -> tuple[str, bool]:
     """Return a term's text for an FTS5 string, and whether it must be a prefix."""
     text = fold_for_words(text)
-    runs = list(_pattern(_CJK_RUN).finditer(text)) if _may_have_cjk(text) else []
+    runs = list(compiled(_CJK_RUN).finditer(text)) if _may_have_cjk(text) else []
     if not runs:
         return text, False
     parts: list[str] = []
@@ -497,9 +487,9 @@ def match_spans(text: str, terms: list[_Term]) -> list[tuple[int, int]]:
         needle = _match_form(term.text)
         prefix = not term.phrase and len(needle) >= PREFIX_MIN
         found = _find(haystack, needle, prefix=prefix)
-        if not found and not (_may_have_cjk(needle) and _pattern(_CJK_CHAR).search(needle)):
+        if not found and not (_may_have_cjk(needle) and compiled(_CJK_CHAR).search(needle)):
             # "e-mail" may be written "e mail": look for its words one by one.
-            words = [word for word in _pattern(r"[^\w\u0300-\u036f]+|_").split(needle) if word]
+            words = [word for word in compiled(r"[^\w\u0300-\u036f]+|_").split(needle) if word]
             for position, word in enumerate(words):
                 last = position == len(words) - 1
                 found.extend(_find(haystack, word, prefix=prefix and last))
@@ -522,8 +512,8 @@ def _find(haystack: str, needle: str, *, prefix: bool) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     if not needle:
         return found
-    cjk_start = _may_have_cjk(needle[0]) and _pattern(_CJK_CHAR).match(needle[0]) is not None
-    cjk_end = _may_have_cjk(needle[-1]) and _pattern(_CJK_CHAR).match(needle[-1]) is not None
+    cjk_start = _may_have_cjk(needle[0]) and compiled(_CJK_CHAR).match(needle[0]) is not None
+    cjk_end = _may_have_cjk(needle[-1]) and compiled(_CJK_CHAR).match(needle[-1]) is not None
     start = haystack.find(needle)
     while start != -1:
         end = start + len(needle)

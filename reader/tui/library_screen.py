@@ -86,7 +86,7 @@ class FilterHint(Static):
     def on_focus(self) -> None:
         screen = self.screen
         if isinstance(screen, LibraryScreen):
-            screen.run_worker(screen.focus_filter_input(), exclusive=False)
+            screen.call_later(screen.focus_filter_input)
 
     def on_click(self) -> None:
         self.focus()
