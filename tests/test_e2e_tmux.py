@@ -161,6 +161,28 @@ def _filter_words(case: Case) -> str:
     return f"{words[0]} {words[-1]}"
 
 
+def test_keys_sent_with_the_slash_go_to_the_filter(tmux: Tmux) -> None:
+    """A script (or a fast typist) sends `/GPU` and Enter at once: the keys after `/`
+    reach the reader before the filter has the focus, and still go to it (`P` used to
+    open the Problems screen, `G` to jump to the last article)."""
+    tmux.start([*READER, "--lang", "de"], cwd=REPO)
+    tmux.wait_for("GPU-Trainingsdilemma", "q Quit")
+    tmux.send_keys("/", "G", "P", "U")
+    screen = tmux.wait_for("1 match")
+    assert "Problems" not in screen
+    assert "Jen-Hsun Huang" not in screen  # filtered out
+    tmux.send_keys("Escape")
+    tmux.wait_for("Jen-Hsun Huang", gone=["1 match"])
+    tmux.send_keys("/", "G", "P", "U", "Enter")
+    tmux.wait_for("Mit der fortschreitenden", "¶ 1/6")
+    tmux.send_keys("Escape")  # alone: ESC and q read together would be alt+q
+    tmux.wait_for("1 match", gone=["¶ 1/6"])
+    tmux.send_keys("Escape")
+    tmux.wait_for("Jen-Hsun Huang", "q Quit", gone=["1 match"])
+    tmux.send_keys("q")
+    assert tmux.wait_for_exit() == 0
+
+
 def test_hostile_articles_leave_the_terminal_alone(tmux: Tmux, tmp_path: Path) -> None:
     root = tmp_path / "library"
     cases = {case.name: case for case in write_hostile_corpus(root, heavy=False)}

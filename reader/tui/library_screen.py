@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -106,6 +107,10 @@ class LibraryScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="library.quit"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._typed_for_filter: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("≡")
@@ -208,8 +213,13 @@ class LibraryScreen(Screen[None]):
         return field
 
     async def focus_filter_input(self) -> None:
-        """Move the focus to the filter (mounting it first if need be)."""
-        (await self.filter_input()).focus()
+        """Move the focus to the filter (mounting it first if need be), with whatever was
+        typed since `/`."""
+        field = await self.filter_input()
+        self.set_focus(field)
+        typed, self._typed_for_filter = self._typed_for_filter, None
+        if typed:
+            field.insert_text_at_cursor("".join(typed))
 
     async def action_focus_filter(self) -> None:
         await self.focus_filter_input()
@@ -236,12 +246,38 @@ class LibraryScreen(Screen[None]):
         article_list.focus()
         article_list.action_select()
 
-    def on_key(self, event: object) -> None:
-        from textual.events import Key
+    def on_key(self, event: Key) -> None:
+        field = self._filter()
+        if field is not None and field.has_focus:
+            if event.key == "down":
+                self.query_one(ArticleList).focus()
+                event.stop()
+            elif event.is_printable and event.character:
+                # Typed in the burst that began with `/`, before the filter had the focus:
+                # the input consumes what is typed in it, so this came by way of the list.
+                field.insert_text_at_cursor(event.character)
+                event.stop()
+                event.prevent_default()
+        elif self._typed_for_filter is not None:
+            if event.is_printable and event.character:
+                self._typed_for_filter.append(event.character)
+                event.stop()
+                event.prevent_default()
+        elif self._is_filter_key(event.key):
+            # Textual hands each key to the widget that has the focus when it reads the
+            # key: the keys sent with `/` (a script, a fast typist) reach the list, whose
+            # bindings would act on them (`P` opens the Problems screen). Until the filter
+            # has the focus, what is printable is kept for it (a second at most).
+            self._typed_for_filter = []
+            self.set_timer(1.0, self._stop_keeping_keys)
 
-        if isinstance(event, Key) and event.key == "down" and isinstance(self.focused, Input):
-            self.query_one(ArticleList).focus()
-            event.stop()
+    def _is_filter_key(self, key: str) -> bool:
+        """Whether ``key`` focuses the filter (``/``, unless config.toml remapped it)."""
+        active = self.active_bindings.get(key)
+        return active is not None and active.binding.action == "focus_filter"
+
+    def _stop_keeping_keys(self) -> None:
+        self._typed_for_filter = None
 
     @on(ArticleList.Selected)
     def open_selected(self, event: ArticleList.Selected) -> None:
