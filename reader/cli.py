@@ -366,9 +366,9 @@ def _quick_search(args: list[str]) -> int | None:
         _default_language(default_language)
     except CliError:
         return None
-    roots = _plain_roots(found["library"], configured)
-    if roots is None:
-        return None
+    roots = _root_names(found["library"], configured)
+    if any(_root_problem(root) is not None for root in roots):
+        return None  # the ordinary path says what is wrong
 
     from reader.library.catalog_file import catalog_file_name, open_reader
     from reader.library.search import search
@@ -401,22 +401,6 @@ def _only_comments(config_file: str) -> bool:
             return holds_no_settings(file.read())
     except OSError:
         return False
-
-
-def _plain_roots(cli_roots: list[str], configured: Sequence[Path]) -> list[str] | None:
-    """:func:`_roots` as strings, without pathlib; ``None`` where it would fail."""
-    if cli_roots:
-        roots = [os.path.expanduser(root) for root in cli_roots]
-    elif configured:
-        roots = [os.fspath(root) for root in configured]
-    else:
-        from reader.library import bundled_library_name
-
-        roots = [bundled_library_name()]
-    for root in roots:
-        if not os.path.isdir(root) or not os.access(root, os.R_OK | os.X_OK):
-            return None
-    return roots
 
 
 def run(args: Arguments) -> int:
@@ -499,23 +483,34 @@ def _roots(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[Path
     """The library directories: ``--library``, else config.toml's, else the bundled one."""
     from pathlib import Path
 
-    from reader.library import bundled_library_path
-
-    roots: list[Path]
-    if cli_roots:
-        roots = [Path(root).expanduser() for root in cli_roots]
-    elif configured:
-        roots = list(configured)
-    else:
-        roots = [bundled_library_path()]
+    roots = [Path(name) for name in _root_names(cli_roots, configured)]
     for root in roots:
-        if not root.exists():
-            raise CliError(f"library not found: {root}")
-        if not root.is_dir():
-            raise CliError(f"library is not a directory: {root}")
-        if not os.access(root, os.R_OK | os.X_OK):
-            raise CliError(f"library is not readable: {root}")
+        problem = _root_problem(root)
+        if problem is not None:
+            raise CliError(f"{problem}: {root}")
     return roots
+
+
+def _root_names(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[str]:
+    """:func:`_roots`' choice of directories, as strings (no pathlib, for `reader search`)."""
+    if cli_roots:
+        return [os.path.expanduser(root) for root in cli_roots]
+    if configured:
+        return [os.fspath(root) for root in configured]
+    from reader.library import bundled_library_name
+
+    return [bundled_library_name()]
+
+
+def _root_problem(root: str | Path) -> str | None:
+    """Why ``root`` cannot be a library, or ``None`` if it can."""
+    if not os.path.exists(root):
+        return "library not found"
+    if not os.path.isdir(root):
+        return "library is not a directory"
+    if not os.access(root, os.R_OK | os.X_OK):
+        return "library is not readable"
+    return None
 
 
 def _default_language(configured: str) -> str:
