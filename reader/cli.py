@@ -423,7 +423,10 @@ def run(args: Arguments) -> int:
 
         userdata = UserData(config_dir)
     if command is None:
-        return _tui(library, userdata, config, languages, args.open)
+        # An explicit --lang opens --open's article in that language, not in the one
+        # state.toml remembers for it (its paragraph is still where the reader left off).
+        open_language = languages[0] if args.lang is not None and args.open else None
+        return _tui(library, userdata, config, languages, args.open, open_language)
     if command == "bookmarks" and args.action:
         return _bookmark_action(args, library, userdata, languages)
     if command == "notes" and args.action:
@@ -644,7 +647,12 @@ def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
 
 
 def _tui(
-    library: Any, userdata: Any, config: Any, languages: list[str], open_key: str | None
+    library: Any,
+    userdata: Any,
+    config: Any,
+    languages: list[str],
+    open_key: str | None,
+    open_language: str | None = None,
 ) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise CliError(
@@ -658,7 +666,14 @@ def _tui(
     # A commented template, once, so the settings are discoverable; never rewritten.
     with contextlib.suppress(OSError):
         write_config_template(userdata.config_dir)
-    app = ReaderApp(library, userdata, config=config, languages=languages, open_key=open_key)
+    app = ReaderApp(
+        library,
+        userdata,
+        config=config,
+        languages=languages,
+        open_key=open_key,
+        open_language=open_language,
+    )
     app.run()
     return app.return_code or 0
 

@@ -66,3 +66,20 @@ def screen_text(pilot: Pilot[None]) -> str:
         for y in range(article_list.size.height):
             parts.append(article_list.render_line(y).text)
     return "\n".join(parts)
+
+
+def record_notices(app: ReaderApp) -> list[str]:
+    """Every notification the app shows from now on, in order, as plain messages.
+
+    Textual forgets a notification once its timeout has passed; this list does not, so
+    a test can count them without depending on time.
+    """
+    shown: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, *args: object, **kwargs: object) -> None:
+        shown.append(message)
+        notify(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    return shown

@@ -117,6 +117,7 @@ class ReaderApp(App[None]):
         self._warmed_up = False
         self._article_css_loaded = False
         self._last_input = 0.0
+        self._switch_interval: float | None = None
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -124,7 +125,9 @@ class ReaderApp(App[None]):
         # Workers load and refresh the library while keys arrive. A thread waiting for the
         # interpreter gets it after the switch interval (5 ms by default), and answering a
         # key takes several turns (read it, handle it, write the screen): 1 ms keeps
-        # those turns short.
+        # those turns short. Given back when the app ends (see on_unmount): it is the
+        # whole process's setting.
+        self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         theme = self.config.theme or self.userdata.state.ui("theme")
         if theme and theme in self.available_themes:
@@ -146,6 +149,11 @@ class ReaderApp(App[None]):
                 self.open_article(key, self.open_language)
             # After the first frame: the worker's Python work competes for the GIL.
             self.call_after_refresh(self.scan_library)
+
+    def on_unmount(self) -> None:
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     def load_article_css(self) -> None:
         """Add the Article screen's rules to the stylesheet (once).

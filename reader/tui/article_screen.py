@@ -160,19 +160,26 @@ class ArticleScreen(Screen[None]):
         self._bookmarked: set[int] = set()
         self._note_counts: Counter[int] = Counter()
         self._composed_at: int | None = None
+        self._first: tuple[str, int] | None = None
+        self._gone = False
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        language, paragraph = self._first_request()
+        article = self.article
         body: list[Widget] = []
-        if self._readable_now(language, None):
-            # Composed with the screen, the text is in its very first paint.
-            self._take(self._read(self._token, language, paragraph, None))
-            body = self._body_widgets()
-            self._composed_at = paragraph
-        else:
-            self._composed_at = None
+        self._composed_at = None
+        # Asked once, here: a missing language is reported once, whether the page is
+        # composed now or read in a worker after mounting. ``None``: the article was
+        # removed since it was chosen, and on_mount goes back.
+        self._first = None if article is None else self._first_request(article)
+        if article is not None and self._first is not None:
+            language, paragraph = self._first
+            if self._readable_now(article, language, None):
+                # Composed with the screen, the text is in its very first paint.
+                self._take(self._read(self._token, article, language, paragraph, None))
+                body = self._body_widgets()
+                self._composed_at = paragraph
         # Title, details and language bar: one widget of three lines (three widgets cost
         # ~5 % more to open an article).
         yield Static("", id="article-header", markup=False)
@@ -182,12 +189,37 @@ class ArticleScreen(Screen[None]):
         yield KeyBar()
 
     @property
-    def article(self) -> Article:
-        """The article shown (it may have been rescanned since the screen opened)."""
-        article = reader_app(self).library.article(self.key)
+    def article(self) -> Article | None:
+        """The article as the library has it now: a rescan may have changed its variants
+        since the screen opened, or removed it (``None``)."""
+        return reader_app(self).library.article(self.key)
+
+    def _article_or_leave(self) -> Article | None:
+        """The article, or ``None`` after saying that it is gone and going back.
+
+        What was read stays on screen while the reader only scrolls; anything that needs
+        the article's variants (a language, side by side, a reload) ends here.
+        """
+        article = self.article
         if article is None:
-            raise LookupError(self.key)
+            self._leave_gone()
         return article
+
+    def _leave_gone(self) -> None:
+        if not self._gone:
+            self._gone = True
+            self.notify(
+                f"This article is no longer in the library ({clean_line(self.key, visible=True)}).",
+                severity="warning",
+                markup=False,
+            )
+        if self.is_current:
+            self.dismiss()
+        # Otherwise a modal or another screen is on top: leave when this one is back.
+
+    def on_screen_resume(self) -> None:
+        if self._gone:
+            self.dismiss()
 
     @property
     def body(self) -> VerticalScroll:
@@ -201,23 +233,28 @@ class ArticleScreen(Screen[None]):
         self.watch(body, "scroll_y", self._scrolled, init=False)
         # The percentage depends on the laid-out height, known only after layout.
         self.watch(body, "virtual_size", lambda _size: self._refresh_status(), init=False)
-        if self._composed_at is not None:
+        if self._first is None:
+            self._leave_gone()
+        elif self._composed_at is not None:
             self._after_body(self._composed_at)
         else:
-            self.load_variant(*self._first_request())
+            self.load_variant(*self._first)
 
-    def _first_request(self) -> tuple[str, int]:
+    def _first_request(self, article: Article) -> tuple[str, int]:
         """The language and paragraph to open at: as asked, else where the reader left
         off, else the first preferred language at the top."""
         app = reader_app(self)
-        article = self.article
         language = self.requested_language
         paragraph = self.requested_paragraph
         saved = app.userdata.state.position(self.key)
-        if language is None and saved is not None and saved[0] in article.variants:
+        if saved is not None and language is None and saved[0] in article.variants:
             language = saved[0]
             if paragraph is None:
                 paragraph = saved[1]
+        elif saved is not None and paragraph is None:
+            # Asked for a language (`--open KEY --lang en`): it wins, and the place the
+            # reader left off still counts (variants are parallel paragraph by paragraph).
+            paragraph = saved[1]
         if language is None or language not in article.variants:
             if language is not None:
                 self.notify(f"No {language} variant; showing another language.")
@@ -234,19 +271,35 @@ class ArticleScreen(Screen[None]):
         milliseconds: one paint with the text instead of an empty screen first); larger
         ones in a worker, where a newer request makes an older one's result stale.
         """
+        article = self._article_or_leave()
+        if article is None:
+            return
+        if language not in article.variants:
+            # A rescan removed this variant, the article is still there.
+            fallback = reader_app(self).language_for(article)
+            self.notify(
+                f"The {endonym(language)} variant is no longer in the library; "
+                f"showing {endonym(fallback)}.",
+                markup=False,
+            )
+            language = fallback
         self._token += 1
         right = right if self.parallel else None
-        if self._readable_now(language, right):
-            self._show(self._read(self._token, language, paragraph, right))
+        if right is not None and (right not in article.variants or right == language):
+            right = self._default_right_language(article, language)
+            if right is None:
+                self.parallel = False
+        if self._readable_now(article, language, right):
+            self._show(self._read(self._token, article, language, paragraph, right))
         else:
-            self._load(self._token, language, paragraph, right)
+            self._load(self._token, article, language, paragraph, right)
 
-    def _readable_now(self, language: str, right: str | None) -> bool:
+    def _readable_now(self, article: Article, language: str, right: str | None) -> bool:
         """Whether the variants are small enough to read without a worker.
 
         Their size on disk now, not when they were scanned: a page may have grown since.
         """
-        variants = self.article.variants
+        variants = article.variants
         size = 0
         for tag in (language, right):
             if tag is not None:
@@ -257,14 +310,18 @@ class ArticleScreen(Screen[None]):
         return size <= READ_NOW_BYTES
 
     @work(thread=True, exclusive=True, group="article-load")
-    def _load(self, token: int, language: str, paragraph: int, right: str | None) -> None:
-        loaded = self._read(token, language, paragraph, right)
+    def _load(
+        self, token: int, article: Article, language: str, paragraph: int, right: str | None
+    ) -> None:
+        loaded = self._read(token, article, language, paragraph, right)
         reader_app(self).call_from_thread(self._show_loaded, loaded)
 
-    def _read(self, token: int, language: str, paragraph: int, right: str | None) -> Loaded:
-        """Read and parse the variants (safe in a worker thread)."""
+    def _read(
+        self, token: int, article: Article, language: str, paragraph: int, right: str | None
+    ) -> Loaded:
+        """Read and parse the variants of ``article`` as the caller found it (safe in a
+        worker thread: the library may be replaced meanwhile)."""
         app = reader_app(self)
-        article = self.article
         documents: list[Document | None] = []
         error: str | None = None
         for tag in (language, right):
@@ -347,7 +404,10 @@ class ArticleScreen(Screen[None]):
 
     def _after_body(self, paragraph: int) -> None:
         """Header, marks, find and status for a new body, then scroll to ``paragraph``."""
-        self._refresh_header()
+        article = self._article_or_leave()
+        if article is None:
+            return
+        self._refresh_header(article)
         self._refresh_marks()
         if self.find.query:
             self._run_find(self.find.query, jump=False)
@@ -405,10 +465,10 @@ class ArticleScreen(Screen[None]):
 
     # -- header, marks and status -------------------------------------------------------
 
-    def _refresh_header(self) -> None:
+    def _refresh_header(self, article: Article) -> None:
         document = self.document
         language = self.language or ""
-        title = document.title if document else self.article.key
+        title = document.title if document else article.key
         if self.parallel and self.right_document is not None:
             title = f"{title}  ⇄  {self.right_document.title}"
         meta = [describe(language)]
@@ -416,7 +476,7 @@ class ArticleScreen(Screen[None]):
             meta = [f"{describe(language)} ⇄ {describe(self.right_language)}"]
         if document and document.date:
             meta.insert(0, clean_line(document.date))
-        variant = self.article.variants.get(language)
+        variant = article.variants.get(language)
         if variant is not None and not self.parallel:
             if variant.language_source == "detected":
                 meta[-1] += " (detected)"
@@ -427,12 +487,11 @@ class ArticleScreen(Screen[None]):
                 "\n",
                 " · ".join(clean_line(m) for m in meta),  # the widget's colour: muted
                 "\n",
-                self._language_bar(),
+                self._language_bar(article),
             )
         )
 
-    def _language_bar(self) -> Content:
-        article = self.article
+    def _language_bar(self, article: Article) -> Content:
         order = list(article.advertised)
         order += [tag for tag in reader_app(self).languages_for(article) if tag not in order]
         parts: list[Content | str | tuple[str, str]] = []
@@ -559,21 +618,26 @@ class ArticleScreen(Screen[None]):
 
     # -- languages ----------------------------------------------------------------------
 
-    def _language_order(self) -> list[str]:
-        article = self.article
+    @staticmethod
+    def _language_order(article: Article) -> list[str]:
         order = [tag for tag in article.advertised if tag in article.variants]
         return order + [tag for tag in sorted(article.variants) if tag not in order]
 
-    def _cycle(self, start: str | None, step: int, skip: str | None) -> str | None:
-        languages = [tag for tag in self._language_order() if tag != skip]
+    def _cycle(
+        self, article: Article, start: str | None, step: int, skip: str | None
+    ) -> str | None:
+        languages = [tag for tag in self._language_order(article) if tag != skip]
         if not languages:
             return None
         position = languages.index(start) if start in languages else -1 if step > 0 else 0
         return languages[(position + step) % len(languages)]
 
     def action_cycle_language(self, step: int) -> None:
+        article = self._article_or_leave()
+        if article is None:
+            return
         skip = self.right_language if self.parallel else None
-        target = self._cycle(self.language, step, skip)
+        target = self._cycle(article, self.language, step, skip)
         if target is None or target == self.language:
             self.notify("This article has no other language.")
             return
@@ -583,17 +647,21 @@ class ArticleScreen(Screen[None]):
         if not self.parallel:
             self.notify("Press p for the side-by-side view first.")
             return
-        target = self._cycle(self.right_language, step, self.language)
+        article = self._article_or_leave()
+        if article is None:
+            return
+        target = self._cycle(article, self.right_language, step, self.language)
         if target is not None and target != self.right_language:
             self.load_variant(self.language or "", self.current_paragraph, target)
 
     def switch_language(self, language: str) -> None:
         """Show another variant at the same paragraph (mapped if the counts differ)."""
-        if language == self.language or language not in self.article.variants:
+        article = self._article_or_leave()
+        if article is None or language == self.language or language not in article.variants:
             return
         paragraph = self.current_paragraph
         old_total = len(self.document.blocks) if self.document else 0
-        new_total = self.article.variants[language].paragraphs
+        new_total = article.variants[language].paragraphs
         if old_total and new_total and old_total != new_total and not self.parallel:
             paragraph = round(paragraph * (new_total - 1) / max(1, old_total - 1))
             self.notify(
@@ -607,10 +675,10 @@ class ArticleScreen(Screen[None]):
         with suppress(UserDataError, OSError):
             reader_app(self).userdata.state.set_position(self.key, language, paragraph)
 
-    def _default_right_language(self) -> str | None:
+    def _default_right_language(self, article: Article, left: str | None) -> str | None:
         app = reader_app(self)
-        for tag in [*app.preferred_languages, "en", *self._language_order()]:
-            if tag != self.language and tag in self.article.variants:
+        for tag in [*app.preferred_languages, "en", *self._language_order(article)]:
+            if tag != left and tag in article.variants:
                 return tag
         return None
 
@@ -622,7 +690,12 @@ class ArticleScreen(Screen[None]):
             self.right_document = None
             self._render_body(self.current_paragraph)
             return
-        right = self.right_language or self._default_right_language()
+        article = self._article_or_leave()
+        if article is None:
+            return
+        right = self.right_language
+        if right is None or right not in article.variants:
+            right = self._default_right_language(article, self.language)
         if right is None:
             self.notify("This article has only one language.")
             return
@@ -640,6 +713,10 @@ class ArticleScreen(Screen[None]):
     def _pick(self, *, right: bool) -> None:
         from reader.tui.language_picker import LanguagePicker
 
+        article = self._article_or_leave()
+        if article is None:
+            return
+
         def chosen(language: str | None) -> None:
             if not language:
                 return
@@ -650,8 +727,7 @@ class ArticleScreen(Screen[None]):
 
         current = self.right_language if right else self.language
         self.app.push_screen(
-            LanguagePicker(self.article, current, reader_app(self).languages_for(self.article)),
-            chosen,
+            LanguagePicker(article, current, reader_app(self).languages_for(article)), chosen
         )
 
     # -- bookmarks and notes ------------------------------------------------------------
