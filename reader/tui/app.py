@@ -75,6 +75,8 @@ class ReaderApp(App[None]):
         open_key: Open this article as soon as the library is known.
     """
 
+    HELP_SECTION = "Everywhere"
+
     TITLE = "Polyglot Reader"
     # The screens' rules belong to the app: a screen with a CSS_PATH of its own makes
     # Textual re-parse the whole stylesheet when it is first shown (on `enter`). The
@@ -84,11 +86,24 @@ class ReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {_article_commands}
 
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("B", "bookmarks", "Bookmarks", id="app.bookmarks"),
-        Binding("A", "notes", "Notes", id="app.notes"),
-        Binding("s", "search", "Search", id="app.search"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False, id="app.palette"),
+        Binding("question_mark", "help", "Help", tooltip="this help", id="app.help"),
+        Binding("B", "bookmarks", "Bookmarks", tooltip="bookmarks", id="app.bookmarks"),
+        Binding("A", "notes", "Notes", tooltip="notes", id="app.notes"),
+        Binding(
+            "s",
+            "search",
+            "Search",
+            tooltip="search every variant in every language (lang:el: Greek only)",
+            id="app.search",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            tooltip="command palette: actions, themes, jump to an article",
+            id="app.palette",
+        ),
     ]
 
     class LibraryChanged(Message):
@@ -118,6 +133,9 @@ class ReaderApp(App[None]):
         self._article_css_loaded = False
         self._last_input = 0.0
         self._switch_interval: float | None = None
+        #: The user's ``[keys]`` (binding id -> keys): as given until checked, then
+        #: only the entries that name a binding and a key.
+        self.keymap: dict[str, str] = dict(self.config.keys)
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -134,7 +152,12 @@ class ReaderApp(App[None]):
             self.theme = theme
         self._theme_restored = True
         if self.config.keys:
-            self.set_keymap(dict(self.config.keys))
+            # Applied at once so that the first key pressed obeys it; checked against
+            # the bindings (which imports every screen) just after the first paint.
+            self.set_keymap(self.keymap)
+            self.call_after_refresh(self._check_keymap)
+        for problem in self.config.key_problems:
+            self.notify(f"config.toml: {problem}", severity="warning", timeout=10)
         # Reading three files to check them can wait until the first screen is up, and
         # so can parsing the rules of a screen not shown yet.
         self.call_after_refresh(self._report_userdata_problems)
@@ -154,6 +177,17 @@ class ReaderApp(App[None]):
         if self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
+
+    def _check_keymap(self) -> None:
+        """Keep only the ``[keys]`` entries that name a binding and a key; say what is off."""
+        from reader.tui.keymap import check_keymap
+
+        usable, problems = check_keymap(self.config.keys)
+        if usable != self.keymap:
+            self.keymap = usable
+            self.set_keymap(usable)
+        for problem in problems:
+            self.notify(f"config.toml: {problem}", severity="warning", timeout=10)
 
     def load_article_css(self) -> None:
         """Add the Article screen's rules to the stylesheet (once).

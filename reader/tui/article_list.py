@@ -55,6 +55,8 @@ def _has_language(row: ArticleRow, language: str) -> bool:
 class ArticleList(ScrollView, can_focus=True):
     """A scrolling, filterable list of articles with a cursor."""
 
+    HELP_SECTION = "Library"
+
     COMPONENT_CLASSES = {
         "article-list--cursor",
         "article-list--meta",
@@ -84,13 +86,26 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("g,home", "first", "Top", show=False, id="list.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
-        Binding("enter", "select", "Open", id="list.open"),
+        Binding("j,down", "cursor_down", "Down", show=False, tooltip="move down", id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, tooltip="move up", id="list.up"),
+        Binding(
+            "pagedown,space",
+            "page_down",
+            "Page down",
+            show=False,
+            tooltip="page down",
+            id="list.page_down",
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="page up", id="list.page_up"),
+        Binding("g,home", "first", "Top", show=False, tooltip="top", id="list.top"),
+        Binding("G,end", "last", "Bottom", show=False, tooltip="bottom", id="list.bottom"),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            tooltip="open the article in your preferred language",
+            id="list.open",
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

@@ -16,7 +16,13 @@ from reader.userdata.bookmarks import Bookmark
 class BookmarksScreen(EntryListScreen[Bookmark]):
     """List, open and remove bookmarks."""
 
-    BINDINGS = [Binding("d,delete", "remove", "Remove", id="bookmarks.remove")]
+    HELP_SECTION = "Bookmarks"
+
+    BINDINGS = [
+        Binding(
+            "d,delete", "remove", "Remove", tooltip="remove the bookmark", id="bookmarks.remove"
+        )
+    ]
     ICON = "★"
     SCREEN_TITLE = "Bookmarks"
     EMPTY_TEXT = "No bookmarks yet: press b while reading."

@@ -34,9 +34,9 @@ class EntryListScreen(Screen[None], Generic[Entry]):
     """
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="entries.back"),
-        Binding("j", "down", "Down", show=False, id="entries.down"),
-        Binding("k", "up", "Up", show=False, id="entries.up"),
+        Binding("escape,q", "back", "Back", tooltip="back", id="entries.back"),
+        Binding("j", "down", "Down", show=False, tooltip="move down", id="entries.down"),
+        Binding("k", "up", "Up", show=False, tooltip="move up", id="entries.up"),
     ]
 
     ICON: ClassVar[str] = "•"

@@ -1,4 +1,4 @@
-"""The help screen: every key, and where the reader keeps your files."""
+"""The help screen: every key of every screen, and where the reader keeps your files."""
 
 from __future__ import annotations
 
@@ -12,57 +12,18 @@ from textual.widgets import Static
 from reader.sanitize import clean_path
 from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
+from reader.tui.keymap import HelpRow, help_sections
 from reader.tui.title_bar import TitleBar
-
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "Everywhere",
-        (
-            ("?", "this help"),
-            ("ctrl+p", "command palette: actions, themes, jump to an article"),
-            ("B", "bookmarks"),
-            ("A", "notes"),
-            ("escape", "back"),
-        ),
-    ),
-    (
-        "Library",
-        (
-            ("j / k, ↓ / ↑", "move"),
-            ("space, pgdn / pgup", "page"),
-            ("g / G", "top / bottom"),
-            ("enter", "open the article in your preferred language"),
-            ("/", "filter by title, in any language (enter opens the first match)"),
-            ("q", "quit"),
-        ),
-    ),
-    (
-        "Article",
-        (
-            ("j / k, ↓ / ↑", "scroll a line"),
-            ("space, pgdn / pgup", "scroll a page"),
-            ("J / K", "next / previous paragraph"),
-            ("g / G", "top / bottom"),
-            ("l", "language picker (flags incomplete translations)"),
-            ("[ / ]", "previous / next language, same paragraph"),
-            ("b", "bookmark the current paragraph (again: remove)"),
-            ("a", "note on the current paragraph (ctrl+s saves)"),
-            ("escape, q", "back to the library"),
-        ),
-    ),
-    (
-        "Bookmarks and notes",
-        (
-            ("enter", "open at that paragraph, in that language"),
-            ("e", "edit a note"),
-            ("d", "remove"),
-        ),
-    ),
-)
 
 
 class HelpScreen(Screen[None]):
-    """Keys and file locations."""
+    """Keys and file locations.
+
+    The keys are drawn from the bindings themselves (see :mod:`reader.tui.keymap`), so
+    the help cannot drift from what the keys do, and shows keys remapped in ``[keys]``.
+    """
+
+    HELP_SECTION = "Help"
 
     DEFAULT_CSS = """
     HelpScreen VerticalScroll { padding: 1 2; }
@@ -70,21 +31,44 @@ class HelpScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "back", "Back", id="help.back"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("escape,q,question_mark", "back", "Back", tooltip="back", id="help.back"),
+        Binding("j,down", "scroll(1)", "Down", show=False, tooltip="scroll down", id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, tooltip="scroll up", id="help.up"),
     ]
 
     def compose(self) -> ComposeResult:
         yield TitleBar("?")
         with VerticalScroll():
-            for section, keys in KEYS:
+            yield Static(
+                Content.styled(
+                    "Keys of every screen. Remap one in config.toml by its id (in italics):"
+                    ' [keys] then "article.bookmark" = "m".',
+                    "$text-muted",
+                ),
+                classes="help-section",
+            )
+            for section, rows in self._sections():
                 lines = [Content.styled(section, "bold $text-primary")]
-                for key, action in keys:
-                    lines.append(Content.assemble((f"  {key:<20}", "bold $text-accent"), action))
+                for row in rows:
+                    lines.append(
+                        Content.assemble(
+                            (f"  {row.keys:<14}", "bold $text-accent"),
+                            (f"{row.binding_id:<28}", "italic $text-muted"),
+                            row.what,
+                        )
+                    )
                 yield Static(Content("\n").join(lines), classes="help-section")
             yield Static(self._files(), classes="help-section")
         yield KeyBar()
+
+    def _sections(self) -> list[tuple[str, list[HelpRow]]]:
+        """Every binding of every screen, with the user's ``[keys]`` applied."""
+        app = self.app
+
+        def display(key: str) -> str:
+            return app.get_key_display(Binding(key, ""))
+
+        return help_sections(reader_app(self).keymap, display)
 
     def _files(self) -> Content:
         app = reader_app(self)

@@ -17,6 +17,8 @@ from reader.languages import describe, order_by_preference
 class LanguageFilter(ModalScreen[str | None]):
     """Pick a language; dismisses with its tag, ``""`` for all languages, ``None`` to cancel."""
 
+    HELP_SECTION = "Language filter"
+
     DEFAULT_CSS = """
     LanguageFilter { align: center middle; }
     LanguageFilter > Vertical {
@@ -26,7 +28,7 @@ class LanguageFilter(ModalScreen[str | None]):
     LanguageFilter OptionList { height: auto; max-height: 24; border: none; }
     """
 
-    BINDINGS = [Binding("escape,q", "cancel", "Close", id="language_filter.close")]
+    BINDINGS = [Binding("escape,q", "cancel", "Close", tooltip="close", id="language_filter.close")]
 
     def __init__(self, counts: dict[str, int], preferred: list[str]) -> None:
         super().__init__()

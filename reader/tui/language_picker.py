@@ -25,6 +25,8 @@ class LanguagePicker(ModalScreen[str | None]):
     paragraph count matches the rest (a flag if not: its translation may be incomplete).
     """
 
+    HELP_SECTION = "Language picker"
+
     DEFAULT_CSS = """
     LanguagePicker { align: center middle; }
     LanguagePicker > Vertical {
@@ -36,9 +38,9 @@ class LanguagePicker(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,l", "cancel", "Close", id="picker.close"),
-        Binding("j", "down", "Down", show=False, id="picker.down"),
-        Binding("k", "up", "Up", show=False, id="picker.up"),
+        Binding("escape,q,l", "cancel", "Close", tooltip="close", id="picker.close"),
+        Binding("j", "down", "Down", show=False, tooltip="move down", id="picker.down"),
+        Binding("k", "up", "Up", show=False, tooltip="move up", id="picker.up"),
     ]
 
     def __init__(self, article: Article, current: str | None, preferred: list[str]) -> None:

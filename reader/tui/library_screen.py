@@ -96,16 +96,43 @@ class FilterHint(Static):
 class LibraryScreen(Screen[None]):
     """The article list with its filter and status line."""
 
+    HELP_SECTION = "Library"
+
     # The list, not the first focusable widget (the filter's hint, which would turn
     # into the filter at once).
     AUTO_FOCUS = "ArticleList"
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="library.filter"),
-        Binding("L", "filter_language", "Language filter", id="library.language"),
-        Binding("P", "problems", "Problems", id="library.problems"),
-        Binding("q", "quit", "Quit", id="library.quit"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            tooltip="filter by title in any language (enter opens; lang:fi: Finnish only)",
+            id="library.filter",
+        ),
+        Binding(
+            "L",
+            "filter_language",
+            "Language filter",
+            tooltip="keep articles available in a language",
+            id="library.language",
+        ),
+        Binding(
+            "P",
+            "problems",
+            "Problems",
+            tooltip="files skipped or degraded, and why",
+            id="library.problems",
+        ),
+        Binding("q", "quit", "Quit", tooltip="quit", id="library.quit"),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            tooltip="clear the filter",
+            id="library.clear",
+        ),
     ]
 
     def __init__(self) -> None:

@@ -16,6 +16,8 @@ class NoteEditor(ModalScreen[str | None]):
     """Write or edit a note. ``ctrl+s`` saves; ``escape`` cancels (asking first if text
     would be thrown away). Dismisses with the text, or ``None``."""
 
+    HELP_SECTION = "Note editor"
+
     DEFAULT_CSS = """
     NoteEditor { align: center middle; }
     NoteEditor > Vertical {
@@ -27,8 +29,8 @@ class NoteEditor(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="note.cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="save the note", id="note.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, tooltip="cancel", id="note.cancel"),
     ]
 
     def __init__(self, *, quote: str = "", paragraph: int | None = None, text: str = "") -> None:

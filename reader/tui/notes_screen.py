@@ -16,9 +16,11 @@ from reader.userdata.notes import Note
 class NotesScreen(EntryListScreen[Note]):
     """List, open, edit and delete notes."""
 
+    HELP_SECTION = "Notes"
+
     BINDINGS = [
-        Binding("e", "edit", "Edit", id="notes.edit"),
-        Binding("d,delete", "delete", "Delete", id="notes.delete"),
+        Binding("e", "edit", "Edit", tooltip="edit the note", id="notes.edit"),
+        Binding("d,delete", "delete", "Delete", tooltip="remove the note", id="notes.delete"),
     ]
     ICON = "✎"
     SCREEN_TITLE = "Notes"

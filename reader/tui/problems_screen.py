@@ -17,12 +17,14 @@ from reader.tui.title_bar import TitleBar
 class ProblemsScreen(Screen[None]):
     """A table of problem files with their reasons."""
 
+    HELP_SECTION = "Problems"
+
     DEFAULT_CSS = """
     ProblemsScreen DataTable { height: 1fr; }
     ProblemsScreen #problems-summary { padding: 0 1; color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape,q", "back", "Back", id="problems.back")]
+    BINDINGS = [Binding("escape,q", "back", "Back", tooltip="back", id="problems.back")]
 
     def compose(self) -> ComposeResult:
         yield TitleBar("!")

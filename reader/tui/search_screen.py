@@ -50,6 +50,8 @@ def hit_label(hit: SearchHit) -> Content:
 class SearchScreen(Screen[None]):
     """Search all languages; ``enter`` opens a hit at its paragraph, in its language."""
 
+    HELP_SECTION = "Search"
+
     DEFAULT_CSS = """
     SearchScreen #query { border: none; height: 1; padding: 0 1; background: $boost; }
     SearchScreen OptionList { height: 1fr; border: none; }
@@ -57,8 +59,10 @@ class SearchScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back", id="search.back"),
-        Binding("slash", "focus_query", "Query", show=False, id="search.query"),
+        Binding("escape", "back", "Back", tooltip="back", id="search.back"),
+        Binding(
+            "slash", "focus_query", "Query", show=False, tooltip="edit the query", id="search.query"
+        ),
     ]
 
     def __init__(self, query: str = "") -> None:

@@ -42,10 +42,12 @@ TEMPLATE = """\
 # Files bigger than this (in KiB) are shown cut short, with a notice.
 # max_file_kib = 4096
 
-# Your own keys: action = key. The help screen (?) lists the actions.
+# Your own keys: binding id = key(s). The help screen (?) lists every binding's keys;
+# the ids are the names in the README's Keys section (article.bookmark, list.down, ...).
 # [keys]
-# toggle_bookmark = "m"
-# language_picker = "ctrl+l"
+# "article.bookmark" = "m"
+# "article.language" = "ctrl+l"
+# "list.down" = "j,down,ctrl+n"
 """
 """The commented-out ``config.toml`` written by :func:`write_config_template`."""
 
@@ -100,7 +102,10 @@ class Config(NamedTuple):
         default_language: The language of files whose path and front matter name none;
             ``"auto"`` detects it from the text.
         max_file_kib: Files bigger than this are shown truncated.
-        keys: The user's key map: action id to key (read-only).
+        keys: The user's key map: binding id to key(s) (read-only). Whether an id
+            and a key exist is checked by the interface, which knows the bindings.
+        key_problems: One line for each ``[keys]`` entry left out because its value
+            is not a string; the other settings apply all the same.
     """
 
     libraries: tuple[Path, ...] = ()
@@ -110,6 +115,7 @@ class Config(NamedTuple):
     default_language: str = "auto"
     max_file_kib: int = 4096
     keys: Mapping[str, str] = MappingProxyType({})
+    key_problems: tuple[str, ...] = ()
 
 
 _HEADER = re.compile(r"^\s*\[\s*(?P<name>[^\]]*?)\s*\]")
@@ -189,13 +195,22 @@ def _check(data: dict[str, Any], config_dir: Path) -> tuple[dict[str, Any], str,
             return {}, "max_file_kib", "max_file_kib must be a whole number above 0"
         given["max_file_kib"] = value
     if "keys" in data:
+        # A bad key binding costs the user that one key, not every other setting.
         value = data["keys"]
+        keys: dict[str, str] = {}
+        problems: list[str] = []
         if not isinstance(value, dict):
-            return {}, "keys", 'keys must be a table: [keys] then lines like toggle_bookmark = "m"'
-        for action, key in value.items():
-            if not isinstance(key, str) or not key:
-                return {}, f"keys.{action}", f'keys.{action} must be a key name, e.g. "m"'
-        given["keys"] = MappingProxyType(dict(value))
+            problems.append(
+                '[keys] must be a table: [keys] then lines like "article.bookmark" = "m"'
+            )
+            value = {}
+        for binding_id, key in value.items():
+            if isinstance(key, str) and key.strip():
+                keys[binding_id] = key
+            else:
+                problems.append(f'[keys] {binding_id} must be a key name, e.g. "m"')
+        given["keys"] = MappingProxyType(keys)
+        given["key_problems"] = tuple(problems)
     return given, "", ""
 
 
