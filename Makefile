@@ -29,6 +29,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check reader tests benchmarks
 	$(BIN)/ruff check reader tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

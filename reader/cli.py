@@ -341,7 +341,7 @@ def _quick_search(args: list[str]) -> int | None:
         return None
     if limit < 1:
         return None
-    from reader.userdata.paths import cache_dir_name, config_dir_name
+    from reader.paths import cache_dir_name, config_dir_name
 
     config_dir = config_dir_name(found["config_dir"])
     configured: Sequence[Path] = ()
@@ -406,8 +406,8 @@ def _only_comments(config_file: str) -> bool:
 def run(args: Arguments) -> int:
     """Run the parsed command."""
     _merge_global_options(args)
+    from reader.paths import resolve_config_dir
     from reader.userdata.config import ConfigError, load_config
-    from reader.userdata.paths import resolve_config_dir
 
     config_dir = resolve_config_dir(args.config_dir)
     try:
@@ -531,7 +531,7 @@ def _default_language(configured: str) -> str:
 def _catalog_path(roots: list[Path]) -> Path | None:
     """The catalog cache's file for these roots, or ``None`` if the cache dir is unusable."""
     from reader.library.catalog_file import catalog_path
-    from reader.userdata.paths import resolve_cache_dir
+    from reader.paths import resolve_cache_dir
 
     try:
         return catalog_path(roots, resolve_cache_dir())

@@ -9,26 +9,76 @@ import pytest
 
 from tests.conftest import REPO
 
+#: Packages only the interface may import, and those only fetching code may import.
+INTERFACE_ONLY = ("textual",)
+FETCHING_ONLY = ("httpx", "trafilatura", "feedparser")
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "reader.languages",
-        "reader.library",
-        "reader.library.scan",
-        "reader.library.markdown_page",
-        "reader.userdata",
-        "reader.sanitize",
-        "reader.render",
-        "reader.cli",
-    ],
-)
-def test_headless_module_does_not_import_textual(module: str) -> None:
-    code = f"import sys, {module}; print('textual' in sys.modules)"
+
+def _concrete_modules(*packages: str) -> list[str]:
+    """Every module of these packages (and the packages), found on disk."""
+    found: list[str] = []
+    for package in packages:
+        path = REPO / package.replace(".", "/")
+        if path.is_dir():
+            found += [
+                ".".join(file.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+                for file in sorted(path.rglob("*.py"))
+            ]
+        elif path.with_suffix(".py").is_file():
+            found.append(package)
+    return found
+
+
+def _imported_after(modules: list[str], watched: tuple[str, ...]) -> list[str]:
+    """Which of ``watched`` a fresh interpreter has loaded after importing ``modules``."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"print(' '.join(w for w in {watched!r} if w in sys.modules))\n"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
-    assert result.stdout.strip() == "False"
+    return result.stdout.split()
+
+
+def _culprits(modules: list[str], watched: tuple[str, ...]) -> dict[str, list[str]]:
+    return {name: loaded for name in modules if (loaded := _imported_after([name], watched))}
+
+
+@pytest.mark.parametrize(
+    ("packages", "watched"),
+    [
+        # Everything below the interface: neither Textual nor the web.
+        (
+            (
+                "reader.library",
+                "reader.userdata",
+                "reader.text",
+                "reader.languages",
+                "reader.sanitize",
+                "reader.paths",
+                "reader.patterns",
+                "reader.render",
+            ),
+            INTERFACE_ONLY + FETCHING_ONLY,
+        ),
+        # Bringing articles in from the web: no Textual.
+        (("reader.sources",), INTERFACE_ONLY),
+        # The command line's modules load the interface and the web only when asked.
+        (("reader.cli", "reader.__main__"), INTERFACE_ONLY + FETCHING_ONLY),
+    ],
+)
+def test_headless_modules_do_not_import_the_interface(
+    packages: tuple[str, ...], watched: tuple[str, ...]
+) -> None:
+    """Each concrete module, imported in a fresh interpreter, leaves these out."""
+    modules = [name for name in _concrete_modules(*packages) if name != "reader.__main__"]
+    if not modules:
+        pytest.skip(f"{', '.join(packages)}: not there yet")
+    loaded = _imported_after(modules, watched)
+    assert not loaded, f"{loaded} imported by {_culprits(modules, watched)}"
 
 
 def test_plain_commands_do_not_import_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -60,7 +110,7 @@ def test_first_screen_of_the_interface_needs_no_scanner_model_or_catalog(tmp_pat
         "import sys\n"
         "from reader.cli import _library\n"
         "from reader.userdata.config import load_config\n"
-        "from reader.userdata.paths import resolve_config_dir\n"
+        "from reader.paths import resolve_config_dir\n"
         "library = _library(None, load_config(resolve_config_dir()))\n"
         "count, articles = library.first_page()\n"
         "print(count, 'gpu-training-dilemma' in [a.key for a in articles])\n"

@@ -61,6 +61,7 @@ from reader.library.catalog_file import first_page_of_meta
 from reader.library.catalog_file import resolved_roots as resolved_roots
 from reader.library.catalog_file import roots_key as _roots_key
 from reader.library.decode import DEFAULT_MAX_BYTES
+from reader.library.index_text import TITLE_INDEX
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
     CHECKPOINT_EVERY,
@@ -80,7 +81,7 @@ from reader.library.scan import (
     safe_relpath,
     sort_articles,
 )
-from reader.library.search import TITLE_INDEX, SearchHit, index_text
+from reader.library.search import SearchHit, index_text
 from reader.sanitize import clean
 
 if TYPE_CHECKING:
@@ -286,7 +287,7 @@ class Catalog:
                 platform's user cache directory.
         """
         if cache_dir is None:
-            from reader.userdata.paths import resolve_cache_dir
+            from reader.paths import resolve_cache_dir
 
             cache_dir = resolve_cache_dir()
         return cls(catalog_path(roots, cache_dir))

@@ -22,7 +22,7 @@ import _sqlite3 as sqlite3
 import os
 import unicodedata
 
-from reader.library.search import INDEX_VERSION
+from reader.library.index_text import INDEX_VERSION
 
 # `reader search` imports this module: no pathlib, typing or urllib (~8 ms together).
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing

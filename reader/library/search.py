@@ -42,6 +42,7 @@ from __future__ import annotations
 import _sqlite3 as sqlite3
 import unicodedata
 
+from reader.library.index_text import TITLE_INDEX
 from reader.patterns import compiled
 
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
@@ -54,16 +55,11 @@ if TYPE_CHECKING:
     from reader.library.catalog import Catalog
     from reader.library.catalog_file import CatalogReader
 
-#: Bump when :func:`index_text` changes: the catalog then rebuilds its index, because a
-#: contentless FTS5 row can only be deleted with exactly the text it was indexed with.
-INDEX_VERSION = 1
 #: Terminal cells a snippet aims for (a CJK character takes two).
 SNIPPET_CELLS = 110
 #: Longest query looked at, and most terms used from it.
 MAX_QUERY_CHARS = 400
 MAX_TERMS = 12
-#: Paragraph index that stands for the title in the index (``rowid & 0xFFFF``).
-TITLE_INDEX = 0xFFFF
 #: Prefix matching starts at this many characters (shorter words match whole words).
 PREFIX_MIN = 3
 

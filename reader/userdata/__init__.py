@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from reader.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
     from reader.userdata.bookmarks import Bookmark, Bookmarks
     from reader.userdata.clock import utc_now
     from reader.userdata.config import Config, ConfigError, load_config, write_config_template
     from reader.userdata.notes import Note, Notes
-    from reader.userdata.paths import APP_NAME, resolve_cache_dir, resolve_config_dir
     from reader.userdata.state import ReadingState
     from reader.userdata.store import TomlStore, UserDataError
 
@@ -35,9 +35,9 @@ _LAZY = {
     "write_config_template": "config",
     "Note": "notes",
     "Notes": "notes",
-    "APP_NAME": "paths",
-    "resolve_cache_dir": "paths",
-    "resolve_config_dir": "paths",
+    "APP_NAME": "reader.paths",
+    "resolve_cache_dir": "reader.paths",
+    "resolve_config_dir": "reader.paths",
     "ReadingState": "state",
     "TomlStore": "store",
     "UserDataError": "store",
@@ -49,7 +49,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'reader.userdata' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"reader.userdata.{module}"), name)
+    full_name = module if module.startswith("reader.") else f"reader.userdata.{module}"
+    return getattr(importlib.import_module(full_name), name)
 
 
 __all__ = [
