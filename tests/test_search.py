@@ -21,7 +21,6 @@ from reader.library.search import (
     index_text,
     make_snippet,
     match_expression,
-    parse_query,
     search,
 )
 from tests.conftest import BUNDLED_LIBRARY
@@ -317,6 +316,12 @@ def test_make_snippet_counts_wide_characters() -> None:
     snippet, highlights = make_snippet(text, [(150, 152)])
     assert len(snippet) <= 60
     assert highlights and snippet[highlights[0][0] : highlights[0][1]] == "的的"
+
+
+def parse_query(query: str) -> list[tuple[str, bool]]:
+    from reader.library.search import _terms
+
+    return [(term.text, term.phrase) for term in _terms(query)]
 
 
 def test_query_parsing_and_escaping() -> None:

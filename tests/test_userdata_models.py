@@ -190,7 +190,7 @@ def test_a_note_on_a_paragraph_and_one_on_the_article(notes: Notes) -> None:
     assert notes.path.read_text("utf-8").count("[[note]]\n") == 2
     assert notes.for_article("a.md") == [on_paragraph, on_article]
     assert notes.keys() == {"a.md"}
-    assert notes.get(on_article.id) == on_article
+    assert [note.id for note in notes.all()] == [on_paragraph.id, on_article.id]
 
 
 def test_quotes_are_cut_to_200_characters(notes: Notes) -> None:
@@ -277,7 +277,6 @@ def test_positions_from_two_instances_are_both_kept(config_dir: Path) -> None:
     second.set_position("b.md", "de", 9)
     assert ReadingState(path).position("a.md") == ("fi", 4)
     assert ReadingState(path).position("b.md") == ("de", 9)
-    assert ReadingState(path).last_opened() == "b.md"
     assert on_disk(path)["articles"] == {
         "a.md": {"language": "fi", "paragraph": 4, "updated": "2026-11-25T03:40:00Z"},
         "b.md": {"language": "de", "paragraph": 9, "updated": "2026-11-25T03:40:00Z"},
@@ -306,14 +305,14 @@ def test_setting_the_same_position_again_does_not_touch_the_disk(config_dir: Pat
     assert on_disk(state.path)["articles"]["a.md"]["updated"] == "2026-11-25T03:41:00Z"
 
 
-def test_last_opened_and_forget(config_dir: Path) -> None:
+def test_forget(config_dir: Path) -> None:
     state = ReadingState(config_dir / "state.toml", fixed_clock)
-    state.set_last_opened("x.md")
-    assert state.last_opened() == "x.md"
+    state.set_position("x.md", "fi", 2)
     state.set_position("y.md", "en", 1)
     state.forget("y.md")
     assert state.position("y.md") is None
-    assert state.last_opened() is None
+    assert state.position("x.md") == ("fi", 2)
+    assert "y.md" not in (config_dir / "state.toml").read_text("utf-8")
 
 
 def test_a_broken_state_file_reads_as_defaults_and_refuses_writes(config_dir: Path) -> None:
@@ -339,7 +338,6 @@ def test_any_unicode_state_round_trips(key: str, language: str, paragraph: int, 
         ReadingState(path, fixed_clock).set_ui("theme", theme)
         state = ReadingState(path)
         assert state.position(key) == (language, paragraph)
-        assert state.last_opened() == key
         assert state.ui("theme") == theme
         assert on_disk(path)["articles"][key]["language"] == language
 

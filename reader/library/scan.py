@@ -177,15 +177,6 @@ def locate(
     return PageLocation(os.fspath(path), safe_relpath(relative), *facts)
 
 
-def iter_page_paths(root: Path, problems: list[Problem]) -> Iterator[Path]:
-    """Yield every page file under ``root``, depth first, in sorted order.
-
-    See :func:`iter_page_files`, which this wraps.
-    """
-    for path, _, _ in iter_page_files(root, problems):
-        yield Path(path)
-
-
 def iter_page_files(
     root: Path | str, problems: list[Problem]
 ) -> Iterator[tuple[str, str, os.stat_result]]:

@@ -275,15 +275,6 @@ def _is_token_char(char: str) -> bool:
 # --- the query -----------------------------------------------------------------------------
 
 
-def parse_query(query: str) -> list[tuple[str, bool]]:
-    """Split a query into ``(text, is_phrase)`` terms, dropping terms with no word in them.
-
-    Words are separated by whitespace; ``"…"`` makes a phrase (an unclosed quote runs to
-    the end). Nothing else has a meaning.
-    """
-    return [(term.text, term.phrase) for term in _terms(query)]
-
-
 def _terms(query: str) -> list[_Term]:
     text = unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS])
     terms: list[_Term] = []

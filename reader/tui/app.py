@@ -452,8 +452,3 @@ class ReaderApp(App[None]):
                 self.userdata.state.set_ui("theme", theme)
             except UserDataError as error:
                 self.notify(str(error), severity="error", markup=False)
-
-    @property
-    def config_path(self) -> Path:
-        """Where ``config.toml`` lives."""
-        return self.userdata.config_dir / "config.toml"

@@ -153,11 +153,6 @@ class KeyBar(Widget):
                 return entry
         return None
 
-    def key_at(self, x: int) -> str | None:
-        """The key whose entry covers cell ``x`` of the bar, if any."""
-        entry = self._entry_at(x)
-        return None if entry is None else entry.key
-
     def on_click(self, event: events.Click) -> None:
         entry = self._entry_at(event.x)
         if entry is None:

@@ -122,14 +122,6 @@ class Notes(StoredFile):
         """
         return [note for note in self.all() if note.key == key]
 
-    def get(self, note_id: str) -> Note | None:
-        """Return the note with this id, or ``None``.
-
-        Args:
-            note_id: The note's id.
-        """
-        return next((note for note in self.all() if note.id == note_id), None)
-
     def keys(self) -> set[str]:
         """Return the keys of all articles that have at least one note."""
         return {note.key for note in self.all()}

@@ -1,9 +1,8 @@
-"""Reading state: where the user was in each article, what was open last, UI choices.
+"""Reading state: where the user was in each article, and UI choices.
 
 Kept in ``state.toml``::
 
     version = 1
-    last_opened = "essays/walking.md"
 
     [articles."essays/walking.md"]
     language = "fi"
@@ -100,7 +99,6 @@ class ReadingState(StoredFile):
             if entry.get("language") != language or entry.get("paragraph") != paragraph:
                 entry.update(language=language, paragraph=paragraph)
                 entry["updated"] = iso_utc(self._clock())
-            data["last_opened"] = key
 
         self.store.update(change)
 
@@ -116,29 +114,6 @@ class ReadingState(StoredFile):
 
         def change(data: dict[str, Any]) -> None:
             data.get("articles", {}).pop(key, None)
-            if data.get("last_opened") == key:
-                del data["last_opened"]
-
-        self.store.update(change)
-
-    def last_opened(self) -> str | None:
-        """Return the key of the article read last, or ``None``."""
-        key = self._data().get("last_opened")
-        return key if isinstance(key, str) else None
-
-    def set_last_opened(self, key: str) -> None:
-        """Remember which article was opened last (:meth:`set_position` does this too).
-
-        Args:
-            key: The article's key.
-
-        Raises:
-            UserDataError: The file does not parse or cannot be saved.
-        """
-        require_text("key", key)
-
-        def change(data: dict[str, Any]) -> None:
-            data["last_opened"] = key
 
         self.store.update(change)
 
