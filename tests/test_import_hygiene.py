@@ -121,3 +121,18 @@ def test_first_screen_of_the_interface_needs_no_scanner_model_or_catalog(tmp_pat
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, check=True
     )
     assert result.stdout.splitlines() == ["3 True", "[]"]
+
+
+def test_text_layer_imports_the_segmenter_only_when_splitting() -> None:
+    """sentencex is loaded by the first split, never by importing the text layer."""
+    code = (
+        "import sys\n"
+        "from reader.text.align import align_texts\n"
+        "print('sentencex' in sys.modules)\n"
+        "align_texts('One. Two.', 'Eins. Zwei.', 'en', 'de')\n"
+        "print('sentencex' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]

@@ -1,0 +1,6 @@
+"""Text below the library: sentences, alignment of parallel texts, line breaking by script.
+
+Pure functions on strings, no Textual and no I/O. Heavy segmenters (sentencex) are
+imported lazily inside the functions that need them, so importing this package costs
+nothing at start-up.
+"""
