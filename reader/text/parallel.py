@@ -108,7 +108,11 @@ class ParallelText:
         pair = self.pairs[bead]
         sides: dict[Side, list[SentenceRef]] = {"left": [], "right": []}
         strings: dict[Side, list[str]] = {"left": [], "right": []}
-        for side, paragraphs in (("left", pair.left), ("right", pair.right)):
+        by_side: tuple[tuple[Side, tuple[int, ...]], ...] = (
+            ("left", pair.left),
+            ("right", pair.right),
+        )
+        for side, paragraphs in by_side:
             for paragraph in paragraphs:
                 text = self.texts[side][paragraph]
                 for number, (start, end) in enumerate(self.sentences(paragraph, side)):
