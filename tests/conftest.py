@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.web_site import WebSite
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_LIBRARY = REPO / "assets" / "library"
@@ -25,6 +30,7 @@ def isolated_home(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("READER_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("READER_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("READER_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("READER_LIBRARY", raising=False)
     yield home
 
@@ -41,3 +47,41 @@ def bundled_library(tmp_path: Path) -> Path:
     target = tmp_path / "library"
     shutil.copytree(BUNDLED_LIBRARY, target)
     return target
+
+
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every connection that leaves the machine: tests talk to loopback only."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def allowed(sock: socket.socket, address: Any) -> bool:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return True  # unix sockets (tmux, event loops)
+        host = str(address[0])
+        return host.startswith(_LOOPBACK)
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        if not allowed(sock, address):
+            raise ConnectionRefusedError(f"tests may not connect to {address!r}")
+        real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        if not allowed(sock, address):
+            raise ConnectionRefusedError(f"tests may not connect to {address!r}")
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture
+def web_site() -> Iterator[WebSite]:
+    """A started loopback web server with no pages yet (see tests/web_site.py)."""
+    from tests.web_site import WebSite
+
+    with WebSite() as site:
+        yield site

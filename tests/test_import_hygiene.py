@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 #: Packages only the interface may import, and those only fetching code may import.
 INTERFACE_ONLY = ("textual",)
-FETCHING_ONLY = ("httpx", "trafilatura", "feedparser")
+FETCHING_ONLY = ("httpx", "httpcore", "trafilatura", "lxml", "feedparser")
 
 
 def _concrete_modules(*packages: str) -> list[str]:
@@ -136,3 +136,34 @@ def test_text_layer_imports_the_segmenter_only_when_splitting() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "GPU"], ["search", "GPU", "--json"], ["list", "--json"], ["--version"]],
+)
+def test_start_up_and_search_import_nothing_that_fetches(tmp_path, argv) -> None:  # type: ignore[no-untyped-def]
+    """httpx, trafilatura and lxml are for `reader add` and its workers only (issue 10)."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from reader.cli import main\n"
+        "out, err = io.StringIO(), io.StringIO()\n"
+        "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):\n"
+        f"    main({argv!r})\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FETCHING_ONLY!r}"
+        " or m.startswith('reader.sources')))\n"
+    )
+    env = {
+        "READER_CONFIG_DIR": str(tmp_path / "config"),
+        "READER_CACHE_DIR": str(tmp_path / "cache"),
+        "READER_DATA_DIR": str(tmp_path / "data"),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_interface_module_imports_nothing_that_fetches() -> None:
+    assert _imported_after(["reader.tui.app"], (*FETCHING_ONLY, "reader.sources")) == []
