@@ -42,11 +42,13 @@ EPILOG = """\
 environment:
   READER_CONFIG_DIR   where config.toml, bookmarks.toml, notes.toml and state.toml live
   READER_CACHE_DIR    where the catalog cache lives
+  READER_DATA_DIR     where 'reader add' puts articles (in its library/ directory)
 
 examples:
   reader --lang de                       open the library, German first
   reader list --json                     every article with its languages and titles
   reader show gpu-training-dilemma --lang ru
+  reader add https://example.org/de/article.html   the page and all its languages
   reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
   reader notes add gpu-training-dilemma "check this figure" --paragraph 2"""
 
@@ -184,6 +186,22 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (20)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     also_global(search, "sub", lang=False)
+
+    add = commands.add_parser(
+        "add",
+        help="import a web page with all its language variants",
+        description="Fetch the page at URL, follow its links to its other languages on the"
+        " same site (hreflang, the language bar), and write every variant as Markdown into"
+        " the reader's own library (or DIR). Adding it again updates the files.",
+    )
+    add.add_argument("url", metavar="URL", help="an http(s) address of an article")
+    add.add_argument("--library", dest="add_library", metavar="DIR", help="write into DIR instead")
+    add.add_argument("--only", metavar="CODES", help="only these languages, e.g. de,en,ja")
+    add.add_argument("--no-variants", action="store_true", help="only the page itself")
+    add.add_argument(
+        "--any-host", action="store_true", help="follow language links to other sites too"
+    )
+    add.add_argument("--json", action="store_true", help="machine-readable result")
 
     problems = commands.add_parser("problems", help="files skipped or degraded, and why")
     problems.add_argument("--json", action="store_true", help="machine-readable output")
@@ -406,6 +424,8 @@ def _only_comments(config_file: str) -> bool:
 def run(args: Arguments) -> int:
     """Run the parsed command."""
     _merge_global_options(args)
+    if args.command == "add":
+        return _add(args)
     from reader.paths import resolve_config_dir
     from reader.userdata.config import ConfigError, load_config
 
@@ -415,7 +435,7 @@ def run(args: Arguments) -> int:
     except ConfigError as error:
         raise CliError(str(error)) from error
     languages = _preferred_languages(args.lang, config.languages)
-    library = _library(args.library, config)
+    library = _library(args.library, config, interface=args.command is None)
 
     command = args.command
     if command in (None, "bookmarks", "notes"):
@@ -466,12 +486,19 @@ def _preferred_languages(cli_lang: str | None, configured: Sequence[str]) -> lis
     return preferred
 
 
-def _library(cli_roots: list[str] | None, config: Any) -> Any:
+def _library(cli_roots: list[str] | None, config: Any, *, interface: bool = False) -> Any:
     from reader.library import Library, bundled_library_path
 
+    if interface and not cli_roots:
+        # The interface's `+` adds articles here: a root from the start, so they show up.
+        from reader.paths import imported_library_name
+
+        with _suppress_os_error():
+            os.makedirs(imported_library_name(), exist_ok=True)
     roots = _roots(cli_roots, config.libraries)
-    name = roots[0].resolve().name if len(roots) == 1 else f"{len(roots)} libraries"
-    if roots[0].resolve() == bundled_library_path().resolve():
+    named = [root for root in roots if _holds_articles(root)] or roots
+    name = named[0].resolve().name if len(named) == 1 else f"{len(named)} libraries"
+    if named[0].resolve() == bundled_library_path().resolve():
         name = "bundled library"
     return Library(
         roots,
@@ -495,14 +522,45 @@ def _roots(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[Path
 
 
 def _root_names(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[str]:
-    """:func:`_roots`' choice of directories, as strings (no pathlib, for `reader search`)."""
+    """:func:`_roots`' choice of directories, as strings (no pathlib, for `reader search`).
+
+    ``--library`` alone if given; else config.toml's libraries and the reader's own
+    library of imported articles (if it exists); the bundled library while the user has
+    neither a configured library nor an imported article.
+    """
     if cli_roots:
         return [os.path.expanduser(root) for root in cli_roots]
-    if configured:
-        return [os.fspath(root) for root in configured]
-    from reader.library import bundled_library_name
+    from reader.paths import imported_library_name
 
-    return [bundled_library_name()]
+    roots = [os.fspath(root) for root in configured]
+    imported = imported_library_name()
+    exists = os.path.isdir(imported)
+    if not roots and not (exists and _holds_articles(imported)):
+        from reader.library import bundled_library_name
+
+        roots.append(bundled_library_name())
+    if exists and imported not in roots:
+        roots.append(imported)
+    return roots
+
+
+def _holds_articles(directory: str | Path) -> bool:
+    """``True`` if ``directory`` has a page file at its top (or is not ours to judge)."""
+    try:
+        with os.scandir(directory) as entries:
+            return any(
+                entry.name.endswith((".md", ".markdown", ".txt")) or entry.is_dir()
+                for entry in entries
+                if not entry.name.startswith(".")
+            )
+    except OSError:
+        return True
+
+
+def _suppress_os_error() -> Any:
+    import contextlib
+
+    return contextlib.suppress(OSError)
 
 
 def _root_problem(root: str | Path) -> str | None:
@@ -541,6 +599,61 @@ def _catalog_path(roots: list[Path]) -> Path | None:
             file=sys.stderr,
         )
         return None
+
+
+def _add(args: Arguments) -> int:
+    """``reader add URL``: import a page and its language variants (see reader.sources)."""
+    from pathlib import Path
+
+    from reader.paths import resolve_imported_library
+
+    chosen = args.add_library or (args.library[-1] if args.library else None)
+    target = Path(os.path.expanduser(chosen)) if chosen else resolve_imported_library()
+    if target.exists() and not target.is_dir():
+        raise CliError(f"library is not a directory: {target}")
+    only = None
+    if args.only is not None:
+        only = {code.strip() for code in args.only.split(",") if code.strip()}
+        if not only:
+            raise CliError("--only needs language codes, e.g. --only de,en")
+    from reader.sources.fetch import FetchError
+    from reader.sources.importer import import_article
+
+    def progress(line: str) -> None:
+        print(clean_line(line), flush=True)
+
+    try:
+        result = import_article(
+            args.url,
+            target,
+            only=only,
+            variants=not args.no_variants,
+            any_host=args.any_host,
+            progress=None if args.json else progress,
+        )
+    except FetchError as error:
+        raise CliError(str(error)) from error
+    if args.json:
+        _print_json(
+            {
+                "key": result.key,
+                "languages": result.languages,
+                "files": [str(path) for path in result.files],
+                "skipped": [{"url": url, "reason": reason} for url, reason in result.skipped],
+                "warnings": result.warnings,
+            }
+        )
+        return 0
+    for warning in result.warnings:
+        print(f"reader: warning: {clean_line(warning)}", file=sys.stderr)
+    count = len(result.languages)
+    skipped = len(result.skipped)
+    print(
+        f"added {clean_line(result.key, visible=True)}: {count} language"
+        f"{'s' if count != 1 else ''} ({' '.join(result.languages)}) to {clean_path(str(target))}"
+        + (f"; {skipped} link{'s' if skipped != 1 else ''} skipped" if skipped else "")
+    )
+    return 0
 
 
 def _index(library: Any, *, quiet: bool) -> int:

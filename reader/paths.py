@@ -1,4 +1,4 @@
-"""Where the reader keeps its configuration and its cache."""
+"""Where the reader keeps its configuration, its cache and the articles it imported."""
 
 from __future__ import annotations
 
@@ -65,3 +65,30 @@ def cache_dir_name() -> str:
     import platformdirs
 
     return platformdirs.user_cache_dir(APP_NAME)
+
+
+def data_dir_name() -> str:
+    """The reader's data directory: ``READER_DATA_DIR``, else the platform's user data
+    directory (``~/.local/share/polyglot-reader`` on Linux). Not created here."""
+    from_env = os.environ.get("READER_DATA_DIR")
+    if from_env:
+        return os.path.expanduser(from_env)
+    import platformdirs
+
+    return platformdirs.user_data_dir(APP_NAME)
+
+
+def imported_library_name() -> str:
+    """Where ``reader add`` puts articles by default: ``<data dir>/library``.
+
+    It is part of the Library alongside the configured libraries (see
+    ``reader.cli._root_names``).
+    """
+    return os.path.join(data_dir_name(), "library")
+
+
+def resolve_imported_library() -> Path:
+    """:func:`imported_library_name` as a :class:`~pathlib.Path`."""
+    from pathlib import Path
+
+    return Path(imported_library_name())

@@ -143,6 +143,26 @@ class WebSite:
 
         self.routes[path] = handler
 
+    def redirect(self, path: str, to: str, status: int = 302) -> None:
+        """Answer ``path`` with a redirect to ``to`` (any scheme: tests send hostile ones)."""
+        self.routes[path] = Route(b"", status, {"Location": to}, None)
+
+    def stream(self, path: str, chunks: int, chunk: bytes, content_type: str = "text/html") -> None:
+        """A body of ``chunks`` times ``chunk``, without Content-Length (the server closes)."""
+
+        def handler(request: BaseHTTPRequestHandler) -> None:
+            request.send_response(200)
+            request.send_header("Content-Type", content_type)
+            request.send_header("Connection", "close")
+            request.end_headers()
+            request.close_connection = True
+            for _ in range(chunks):
+                if self._stop.is_set():
+                    return
+                request.wfile.write(chunk)
+
+        self.routes[path] = handler
+
     def hang(self, path: str) -> None:
         """A page that accepts the request and never answers (until the site stops)."""
 

@@ -213,8 +213,8 @@ def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     allowed_types: tuple[str, ...] = HTML_TYPES,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_BYTES,
+    deadline: float | None = None,
+    max_bytes: int | None = None,
 ) -> Fetched:
     """GET ``url`` within the reader's limits.
 
@@ -226,8 +226,10 @@ def fetch(
         last_modified: Sent as ``If-Modified-Since``.
         allowed_types: Media types accepted (a response without a Content-Type is
             accepted too: the extractor judges it).
-        deadline: Seconds for everything: redirects, headers and body.
-        max_bytes: The largest body accepted, after decompression.
+        deadline: Seconds for everything: redirects, headers and body (default
+            :data:`DEADLINE`, 60 s).
+        max_bytes: The largest body accepted, after decompression (default
+            :data:`MAX_BYTES`, 10 MiB).
 
     Returns:
         The response.
@@ -236,6 +238,8 @@ def fetch(
         FetchError: Anything that went wrong, as one line naming the host.
     """
     target = check_url(url)
+    deadline = DEADLINE if deadline is None else deadline
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
