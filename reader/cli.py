@@ -979,7 +979,7 @@ def _note_action(args: Arguments, library: Any, userdata: Any, languages: list[s
     if paragraph is not None:
         try:
             document = library.load(article.variants[language])
-            quote = " ".join(document.blocks[paragraph].plain_text.split())[:120]
+            quote = document.blocks[paragraph].plain_text  # the store makes it a quote
         except (OSError, ValueError, IndexError):
             quote = ""
     if not args.text.strip():

@@ -59,6 +59,7 @@ def _culprits(modules: list[str], watched: tuple[str, ...]) -> dict[str, list[st
                 "reader.languages",
                 "reader.sanitize",
                 "reader.paths",
+                "reader.filters",
                 "reader.patterns",
                 "reader.render",
             ),

@@ -110,3 +110,14 @@ def test_fast_normalisation_agrees_with_langcodes(language: str, script: str, re
 
     tag = language + script + region
     assert normalize_tag(tag) == str(langcodes.standardize_tag(tag.replace("_", "-")))
+
+
+def test_one_rule_for_lang_words_in_filters_and_queries() -> None:
+    from reader.filters import split_language_filter
+
+    assert split_language_filter("GPU lang:fi  dilemma lang:pt-BR") == (
+        ["GPU", "dilemma"],
+        ["fi", "pt-BR"],
+    )
+    assert split_language_filter("lang: half typed") == (["half", "typed"], [])
+    assert split_language_filter("") == ([], [])

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.userdata import Bookmark, Bookmarks, Note, Notes, ReadingState, UserData, UserDataError
+from reader.userdata.notes import make_quote
 
 FIXED = datetime(2026, 11, 25, 3, 40, tzinfo=UTC)
 
@@ -193,10 +194,12 @@ def test_a_note_on_a_paragraph_and_one_on_the_article(notes: Notes) -> None:
     assert [note.id for note in notes.all()] == [on_paragraph.id, on_article.id]
 
 
-def test_quotes_are_cut_to_200_characters(notes: Notes) -> None:
+def test_quotes_are_one_line_cut_to_120_characters(notes: Notes) -> None:
     note = notes.add("a.md", "en", "long", 0, quote="ä" * 500)
-    assert note.quote == "ä" * 200
-    assert on_disk(notes.path)["note"][0]["quote"] == "ä" * 200
+    assert note.quote == "ä" * 119 + "…"
+    assert on_disk(notes.path)["note"][0]["quote"] == "ä" * 119 + "…"
+    short = notes.add("a.md", "en", "short", 1, quote="  two\n lines\t ")
+    assert short.quote == "two lines"
 
 
 def test_updating_a_note_changes_its_text_and_time_only(notes: Notes) -> None:
@@ -260,10 +263,10 @@ def test_any_unicode_note_round_trips(
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "notes.toml"
         made = Notes(path, clock=fixed_clock).add(key, language, text, paragraph, quote)
-        assert made.quote == quote[:200]
+        assert made.quote == make_quote(quote)
         assert Notes(path).all() == [made]
         (stored,) = on_disk(path)["note"]
-        assert (stored["key"], stored["text"], stored["quote"]) == (key, text, quote[:200])
+        assert (stored["key"], stored["text"], stored["quote"]) == (key, text, make_quote(quote))
         assert stored.get("paragraph") == paragraph
 
 

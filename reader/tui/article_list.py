@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.filters import split_language_filter
 from reader.sanitize import clean_line
 
 
@@ -166,10 +167,8 @@ class ArticleList(ScrollView, can_focus=True):
         return False
 
     def _apply_filter(self, keep: str | None) -> None:
-        words = self._filter.split()
         # "lang:fi" keeps articles that have a Finnish variant (any region of it).
-        languages = [w.removeprefix("lang:") for w in words if w.startswith("lang:")]
-        words = [w for w in words if not w.startswith("lang:")]
+        words, languages = split_language_filter(self._filter)
         if words or languages:
             self._visible = [
                 index

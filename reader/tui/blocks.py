@@ -12,6 +12,7 @@ from textual.style import Style
 
 from reader.library.model import Block, Span
 from reader.sanitize import clean, safe_link
+from reader.userdata.notes import make_quote
 
 
 def span_content(span: Span) -> Content:
@@ -106,7 +107,6 @@ def table_content(block: Block) -> Content:
     return Content("\n").join(lines)
 
 
-def quote_of(block: Block, limit: int = 120) -> str:
-    """A short quote of a block, for anchoring notes and bookmarks."""
-    text = " ".join(block.plain_text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def quote_of(block: Block) -> str:
+    """A short quote of a block, for anchoring notes (see :func:`make_quote`)."""
+    return make_quote(block.plain_text)

@@ -13,6 +13,7 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from reader.filters import LANGUAGE_FILTER_PREFIX, split_language_filter
 from reader.sanitize import clean_line
 from reader.tui.article_list import ArticleList, ArticleRow
 from reader.tui.base import reader_app
@@ -324,9 +325,9 @@ class LibraryScreen(Screen[None]):
             if language is None:
                 return
             filter_input = await self.filter_input()
-            words = [w for w in filter_input.value.split() if not w.startswith("lang:")]
+            words, _ = split_language_filter(filter_input.value)
             if language:
-                words.append(f"lang:{language}")
+                words.append(f"{LANGUAGE_FILTER_PREFIX}{language}")
             filter_input.value = " ".join(words)
             self.query_one(ArticleList).focus()
 

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.filters import split_language_filter
 from reader.languages import describe, endonym
 from reader.library.search import SearchHit
 from reader.sanitize import clean_line
@@ -19,18 +20,6 @@ from reader.tui.title_bar import TitleBar
 
 #: Results shown for one query.
 RESULT_LIMIT = 50
-
-
-def split_language_filter(text: str) -> tuple[str, str | None]:
-    """Take ``lang:xx`` out of a query: ``("words", "xx")``."""
-    language: str | None = None
-    words: list[str] = []
-    for word in text.split():
-        if word.startswith("lang:") and len(word) > 5:
-            language = word[5:]
-        else:
-            words.append(word)
-    return " ".join(words), language
 
 
 def hit_label(hit: SearchHit) -> Content:
@@ -105,7 +94,8 @@ class SearchScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
         """Search in a thread; a newer query makes an older result stale."""
-        query, language = split_language_filter(text)
+        words, languages = split_language_filter(text)
+        query, language = " ".join(words), (languages[-1] if languages else None)
         app = reader_app(self)
         hits: list[SearchHit] = []
         error: str | None = None

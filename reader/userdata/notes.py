@@ -20,8 +20,18 @@ from reader.userdata.clock import iso_utc, utc_now
 from reader.userdata.store import StoredFile, UserDataError
 
 TABLE = "note"
-MAX_QUOTE = 200
-"""Quotes longer than this many characters are cut to it."""
+MAX_QUOTE = 120
+"""Quotes longer than this many characters are cut to it (the last one becomes ``…``)."""
+
+
+def make_quote(text: str) -> str:
+    """The quote a note keeps of its paragraph: one line, at most :data:`MAX_QUOTE` characters.
+
+    The one rule for every way a note is written (the interface, ``reader notes add``):
+    runs of whitespace become one space, and a longer text is cut with ``…``.
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,7 @@ class Notes(StoredFile):
             language: The language variant being read.
             text: What the user wrote.
             paragraph: The 0-based paragraph it is about, or ``None`` for the whole article.
-            quote: The paragraph's text for context; cut to 200 characters.
+            quote: The paragraph's text for context; made one line and cut by :func:`make_quote`.
 
         Returns:
             The new note.
@@ -152,7 +162,7 @@ class Notes(StoredFile):
         require_text("quote", quote)
         if paragraph is not None:
             require_index("paragraph", paragraph)
-        quote = quote[:MAX_QUOTE]
+        quote = make_quote(quote)
         result: list[Note] = []
 
         def change(data: dict[str, Any]) -> None:
