@@ -436,7 +436,22 @@ def run(args: Arguments) -> int:
         raise CliError(str(error)) from error
     languages = _preferred_languages(args.lang, config.languages)
     library = _library(args.library, config, interface=args.command is None)
+    if args.command is None:
+        return _run_command(args, config_dir, config, languages, library)
+    try:
+        return _run_command(args, config_dir, config, languages, library)
+    finally:
+        # A damaged or unusable catalog cache changes nothing the command prints (the
+        # library is read all the same), so it is said once, here, on stderr. The
+        # interface says it in a notification instead.
+        problem = library.catalog_problem
+        if problem is not None:
+            print(f"reader: {clean_line(problem)}", file=sys.stderr)
 
+
+def _run_command(
+    args: Arguments, config_dir: Path, config: Any, languages: list[str], library: Any
+) -> int:
     command = args.command
     if command in (None, "bookmarks", "notes"):
         from reader.userdata import UserData
@@ -693,7 +708,9 @@ def _index(library: Any, *, quiet: bool) -> int:
         f"{problems} problem{'s' if problems != 1 else ''}"
         + (" (reader problems)" if problems else "")
     )
-    return 0
+    # The library was read, but the index that this command is for was not saved.
+    catalog = library.catalog
+    return 1 if catalog is None or catalog.path is None else 0
 
 
 def _language_tag(language: str) -> str:

@@ -95,6 +95,10 @@ BATCH_FILES = 500
 PROGRESS_EVERY = 100
 #: How long to wait for another process's write, in seconds.
 BUSY_TIMEOUT = 2.0
+#: How long a refresh waits in all for its turn to write while other processes (another
+#: ``reader index``, an open interface) write the same catalog, in seconds. Only then
+#: does it give up on the file and read the library into memory.
+WRITE_WAIT_SECONDS = 120.0
 #: A file modified less than this before it was read is read again next time, because
 #: a change within the same timestamp tick would not show in its mtime (FAT: 2 s).
 RACY_NS = 2_000_000_000
@@ -127,6 +131,8 @@ RefreshProgress = Callable[[int, int, str], None]
 
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     """CREATE TABLE IF NOT EXISTS variants (
@@ -252,6 +258,24 @@ class RefreshReport:
         return self.added + self.changed
 
 
+def _disk_reason(path: Path | None, error: sqlite3.Error) -> str | None:
+    """Why writing ``path`` failed where SQLite only says "disk I/O error" (or that the
+    disk is full): the file system holding it has (almost) no room left, or the process
+    may not write files that large (``ulimit -f``)."""
+    if path is None or not ("I/O error" in str(error) or "full" in str(error)):
+        return None
+    with suppress(OSError):
+        found = os.statvfs(path.parent)
+        if found.f_bavail * found.f_frsize < 1024 * 1024:
+            return "disk full"
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY:
+        return f"disk I/O error; files may not grow past {limit} bytes here (ulimit -f)"
+    return None
+
+
 def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
@@ -260,12 +284,54 @@ def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
     return "malformed" in message or "not a database" in message
 
 
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(error)
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """Start a write transaction, waiting up to :data:`WRITE_WAIT_SECONDS` for the lock.
+
+    Each try waits :data:`BUSY_TIMEOUT` inside SQLite; several processes indexing the
+    same catalog take turns batch by batch, and one batch may be longer than that.
+    """
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+
+
+def _os_reason(path: Path) -> str | None:
+    """Why the file system refuses ``path`` as a writable file, in its own words, or
+    ``None`` if it does not (then SQLite's message is all there is)."""
+    existed = path.exists() or path.is_symlink()
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        return (error.strerror or str(error)).lower()
+    os.close(descriptor)
+    if not existed:
+        with suppress(OSError):
+            path.unlink()
+    return None
+
+
 class Catalog:
     """The library's catalog and search index in one SQLite file.
 
     One connection, used under a lock, so a catalog may be shared between the UI thread
     and a refresh worker; a refresh holds the lock only while it writes a batch.
     Other processes may use the same file at the same time (WAL mode).
+
+    The file is only a cache: whatever is wrong with it (damaged, a directory, in a
+    directory that cannot be written, on a full disk) the catalog rebuilds it or goes
+    on in memory, and :attr:`problem` says what happened, in one line.
 
     Args:
         path: The SQLite file (created if missing), or ``None`` for an in-memory catalog.
@@ -276,6 +342,10 @@ class Catalog:
         self._lock = threading.RLock()
         self._refreshing = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        #: What went wrong with the file, in one line for the user (``None``: nothing).
+        self.problem: str | None = None
+        #: The file that was asked for, also after a fall back to memory.
+        self.wanted_path = self.path
 
     @classmethod
     def for_roots(cls, roots: list[Path], cache_dir: Path | None = None) -> Catalog:
@@ -330,7 +400,7 @@ class Catalog:
             except sqlite3.DatabaseError as error:
                 if not _is_corrupt(error):
                     raise
-                self._reset()
+                self._reset(str(error))
                 raise CatalogCorruptError(str(error)) from error
 
     def close(self) -> None:
@@ -341,19 +411,49 @@ class Catalog:
                 self._conn = None
 
     def _open(self) -> sqlite3.Connection:
+        damage: str | None = None
+        failure = "cannot be opened"
         for _ in range(2):
             try:
-                return self._connect_checked()
+                conn = self._connect_checked()
             except _StaleCatalog:
-                self._discard()
+                self._discard()  # another version's cache: replaced without a word
             except sqlite3.DatabaseError as error:
                 if isinstance(error, sqlite3.OperationalError) and not _is_corrupt(error):
+                    failure = self._reason(error)
                     break  # cannot open or create the file: fall back to memory
+                damage = str(error)
                 self._discard()
-            except OSError:
+            except OSError as error:
+                failure = (error.strerror or str(error)).lower()
                 break
-        self.path = None
+            else:
+                if damage is not None and self.path is not None:
+                    self.problem = (
+                        f"the catalog cache {self.path} was damaged ({damage}); rebuilt it"
+                    )
+                return conn
+        else:
+            if damage is not None:
+                failure = f"damaged ({damage}) and cannot be replaced"
+        self._to_memory(failure)
         return self._connect_checked()
+
+    def _reason(self, error: sqlite3.Error) -> str:
+        """Why the file cannot be used: the operating system's reason where it has one
+        (``is a directory``, ``permission denied``), else SQLite's."""
+        if self.path is None:
+            return str(error)
+        return _disk_reason(self.path, error) or _os_reason(self.path) or str(error)
+
+    def _to_memory(self, reason: str) -> None:
+        """Go on without the file (the library is read into memory), saying why once."""
+        if self.path is not None:
+            self.problem = (
+                f"cannot use the catalog cache {self.path} ({reason}); "
+                "reading the library into memory"
+            )
+        self.path = None
 
     def _connect_checked(self) -> sqlite3.Connection:
         if self.path is not None:
@@ -386,7 +486,7 @@ class Catalog:
     @staticmethod
     def _create(conn: sqlite3.Connection) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
                 if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
@@ -417,7 +517,10 @@ class Catalog:
             with suppress(OSError):
                 Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
-    def _reset(self) -> None:
+    def _reset(self, damage: str) -> None:
+        """Replace a file found damaged while in use by an empty catalog."""
+        if self.path is not None:
+            self.problem = f"the catalog cache {self.path} was damaged ({damage}); rebuilt it"
         if self._conn is not None:
             with suppress(sqlite3.Error):
                 self._conn.close()
@@ -428,7 +531,7 @@ class Catalog:
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         with self.connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(conn)
             try:
                 yield conn
             except BaseException:
@@ -555,7 +658,7 @@ class Catalog:
                 raise
             with self._lock:
                 conn.close()
-                self._reset()
+                self._reset(str(error))
             raise CatalogCorruptError(str(error)) from error
         finally:
             conn.close()
@@ -638,6 +741,29 @@ class Catalog:
                 return self._refresh(roots, default_language, max_bytes, progress, current)
             except CatalogCorruptError:
                 return self._refresh(roots, default_language, max_bytes, progress, None)
+            except (sqlite3.OperationalError, OSError) as error:
+                if self.path is None or (
+                    isinstance(error, sqlite3.OperationalError) and _is_corrupt(error)
+                ):
+                    raise
+                # The file cannot be written (a full disk, a read-only file or
+                # directory, a lock held for minutes): what was committed stays, and
+                # this time the library is read into memory.
+                self._write_failed(error)
+                return self._refresh(roots, default_language, max_bytes, progress, None)
+
+    def _write_failed(self, error: sqlite3.OperationalError | OSError) -> None:
+        if isinstance(error, sqlite3.OperationalError):
+            reason = "busy: other processes kept writing it" if _is_busy(error) else str(error)
+            reason = _disk_reason(self.path, error) or reason
+        else:
+            reason = (error.strerror or str(error)).lower()
+        with self._lock:
+            if self._conn is not None:
+                with suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+            self._to_memory(f"cannot be written: {reason}")
 
     def _refresh(
         self,
@@ -652,7 +778,7 @@ class Catalog:
 
     @staticmethod
     def _clear(conn: sqlite3.Connection) -> None:
-        conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
         try:
             for table in ("variants", "paragraphs", "problems"):
                 conn.execute(f"DELETE FROM {table}")
@@ -1278,7 +1404,7 @@ class _Refresh:
                 return
             if self.catalog.path is not None:  # a private connection
                 conn.execute("PRAGMA temp_store = FILE")
-            conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(conn)
             try:
                 for statement in missing:
                     conn.execute(statement)

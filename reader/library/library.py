@@ -88,6 +88,16 @@ class Library:
                     self._catalog = Catalog(self._catalog_path)
         return self._catalog
 
+    @property
+    def catalog_problem(self) -> str | None:
+        """What is wrong with the catalog cache file, in one line, or ``None``.
+
+        The library works all the same (a damaged file is rebuilt; an unusable one is
+        replaced by a catalog in memory); this is for telling the user once.
+        """
+        catalog = self._catalog
+        return None if catalog is None else catalog.problem
+
     def first_page(self) -> tuple[int, list[PeekArticle]] | None:
         """The article count and the first articles in display order, from the catalog.
 

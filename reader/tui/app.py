@@ -136,6 +136,7 @@ class ReaderApp(App[None]):
         #: The user's ``[keys]`` (binding id -> keys): as given until checked, then
         #: only the entries that name a binding and a key.
         self.keymap: dict[str, str] = dict(self.config.keys)
+        self._catalog_problems_told: set[str] = set()
 
     # -- start-up -----------------------------------------------------------------------
 
@@ -240,6 +241,8 @@ class ReaderApp(App[None]):
         except Exception as error:
             self.call_from_thread(self._scan_failed, str(error))
             return
+        finally:
+            self.call_from_thread(self._tell_catalog_problem)
         changes = report.read + report.removed
         new_rows: list[ArticleRow] | None = None
         if changes or self.open_key is not None:
@@ -287,6 +290,17 @@ class ReaderApp(App[None]):
         screen = self.library_screen
         if screen is not None:
             screen.show_progress(done, total)
+
+    def _tell_catalog_problem(self) -> None:
+        """Say once what is wrong with the catalog cache (the library works all the same:
+        rebuilt, or read into memory)."""
+        problem = self.library.catalog_problem
+        if problem is not None and problem not in self._catalog_problems_told:
+            self._catalog_problems_told.add(problem)
+            from reader.sanitize import clean_line
+
+            message = clean_line(problem[0].upper() + problem[1:] + ".")
+            self.notify(message, severity="warning", timeout=10, markup=False)
 
     def _scan_failed(self, message: str) -> None:
         self.scanning = False

@@ -1,0 +1,326 @@
+"""Faults of the catalog cache survived (issue 11, item 4): a killed index, a damaged or
+unwritable catalog, a full disk, several writers at once.
+
+What the user keeps is checked as the user would: ``reader list --json`` lists every
+article, nothing prints a traceback, and the user's own files are byte for byte what
+they were. ``READER_STRESS_ROUNDS`` (``make stress``: 20) sets how many rounds the
+randomised tests run; ``make test`` runs a few.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+READER = [sys.executable, "-m", "reader"]
+
+
+def stress_rounds(default: int) -> int:
+    """How many rounds a randomised test runs: ``READER_STRESS_ROUNDS``, else ``default``."""
+    value = os.environ.get("READER_STRESS_ROUNDS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
+def write_library(root: Path, articles: int, *, seed: int = 7) -> set[str]:
+    """A library of ``articles`` articles in three languages (Markdown and plain text);
+    returns their keys."""
+    rng = random.Random(seed)
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota"]
+    keys: set[str] = set()
+    for number in range(articles):
+        key = f"part-{number % 7}/article-{number:04d}"
+        keys.add(key)
+        folder = root / f"part-{number % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for language in ("en", "de", "fr"):
+            body = "\n\n".join(
+                " ".join(rng.choice(words) for _ in range(rng.randint(20, 80)))
+                for _ in range(rng.randint(3, 12))
+            )
+            text = f"Article {number} in {language}\n\n{body}\n"
+            (folder / f"article-{number:04d}.{language}.txt").write_text(text, encoding="utf-8")
+    return keys
+
+
+def reader_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        READER_CONFIG_DIR=str(tmp_path / "config"),
+        READER_CACHE_DIR=str(tmp_path / "cache"),
+        LANG="C.UTF-8",
+    )
+    return env
+
+
+def run_reader(
+    env: dict[str, str], *args: str, timeout: float = 60, file_size_limit: int = 0
+) -> subprocess.CompletedProcess[str]:
+    """Run ``reader ARGS``; if it hangs, fail with the stacks of its threads.
+
+    ``file_size_limit``: no file the reader writes may grow past this many bytes
+    (``RLIMIT_FSIZE``: a write beyond it fails as on a full disk).
+    """
+
+    def limit() -> None:
+        if file_size_limit:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
+    process = subprocess.Popen(
+        [*READER, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        env={**env, "PYTHONFAULTHANDLER": "1"},
+        cwd=REPO,
+        preexec_fn=limit,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+        _, stderr = process.communicate()
+        pytest.fail(f"reader {' '.join(args)} hung for {timeout} s:\n{stderr}")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def listed_keys(env: dict[str, str], library: Path) -> set[str]:
+    """``reader list --json``'s keys; it must succeed without a traceback."""
+    result = run_reader(env, "--library", str(library), "list", "--json")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    return {entry["key"] for entry in json.loads(result.stdout)}
+
+
+def test_reader_list_after_kill_9_of_reader_index_at_random_moments(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    keys = write_library(library, 600)
+    env = reader_env(tmp_path)
+    index = [*READER, "--library", str(library), "index", "--quiet"]
+    # How long an index takes here, so that the kills land all through it.
+    started = time.monotonic()
+    assert run_reader(env, "--library", str(library), "index", "--quiet").returncode == 0
+    duration = time.monotonic() - started
+    catalogs = list((tmp_path / "cache").glob("*.sqlite"))
+    assert len(catalogs) == 1
+    rng = random.Random(20261204)
+    rounds = stress_rounds(5)
+    killed = 0
+    for round_number in range(rounds):
+        if round_number % 2 == 0:
+            # A cold index (no catalog yet) half the time, a refresh of changed files
+            # the other half.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{catalogs[0]}{suffix}").unlink(missing_ok=True)
+        else:
+            for page in rng.sample(sorted(library.rglob("*.txt")), 200):
+                page.write_text(page.read_text(encoding="utf-8") + "\n\nchanged\n")
+        delay = rng.uniform(0.0, duration)
+        process = subprocess.Popen(
+            index,
+            env=env,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)  # not an assertion's wait: where the kill lands is the test
+        killed += process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        assert process.stderr is not None
+        assert b"Traceback" not in process.stderr.read()
+        process.stderr.close()
+        assert listed_keys(env, library) == keys, f"round {round_number}, kill after {delay:.3f} s"
+    # The kills landed while the index ran (not all after it had finished).
+    assert killed >= rounds // 2
+
+
+# --- a damaged or unusable catalog file, a full disk -------------------------------------
+
+root_ignores_permissions = pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes into read-only directories"
+)
+
+
+def make_user_data(env: dict[str, str], library: Path) -> dict[str, bytes]:
+    """Bookmarks, notes and reading state written by the reader itself; their bytes."""
+    for args in (
+        ("bookmarks", "add", "part-1/article-0001", "--lang", "de", "--paragraph", "2"),
+        ("notes", "add", "part-2/article-0002", "Eine Notiz ✓", "--paragraph", "1"),
+    ):
+        result = run_reader(env, "--library", str(library), *args)
+        assert result.returncode == 0, result.stderr
+    from reader.userdata.state import ReadingState
+
+    config = Path(env["READER_CONFIG_DIR"])
+    ReadingState(config / "state.toml").set_position("part-3/article-0003", "fr", 2)
+    return user_files(config)
+
+
+def user_files(config: Path) -> dict[str, bytes]:
+    return {name: (config / name).read_bytes() for name in USER_FILES}
+
+
+USER_FILES = ("bookmarks.toml", "notes.toml", "state.toml")
+
+
+def damage(kind: str, catalog: Path) -> None:
+    """Do to the catalog file (or its directory) what ``kind`` says."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{catalog}{suffix}").unlink(missing_ok=True)
+    if kind == "random bytes":
+        catalog.write_bytes(random.Random(5).randbytes(catalog.stat().st_size))
+    elif kind == "truncated":
+        with catalog.open("r+b") as file:
+            file.truncate(catalog.stat().st_size // 3)
+    elif kind == "a directory":
+        catalog.unlink()
+        catalog.mkdir()
+        (catalog / "something").write_text("not the reader's\n")
+    elif kind == "read-only cache directory":
+        catalog.unlink()
+        catalog.parent.chmod(0o555)
+    elif kind == "cache directory without write permission, catalog present":
+        catalog.parent.chmod(0o555)
+    else:
+        raise AssertionError(kind)
+
+
+def check_reads_and_tells(
+    env: dict[str, str],
+    library: Path,
+    keys: set[str],
+    expected: str,
+    *,
+    rebuilt: bool = False,
+    limit: int = 0,
+) -> None:
+    """`reader list`, `show` and `search` work, and each says ``expected`` once (one
+    line on stderr); once the catalog was ``rebuilt`` only the first one says it."""
+    commands = (
+        ("list", "--json"),
+        ("show", "part-4/article-0004", "--lang", "en"),
+        ("search", "article"),
+    )
+    for number, args in enumerate(commands):
+        result = run_reader(env, "--library", str(library), *args, file_size_limit=limit)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        told = [line for line in result.stderr.splitlines() if "catalog cache" in line]
+        if rebuilt and number > 0:
+            assert told == [], result.stderr
+        else:
+            assert len(told) == 1 and expected in told[0], result.stderr
+        if args[0] == "list":
+            assert {entry["key"] for entry in json.loads(result.stdout)} == keys
+        elif args[0] == "show":
+            assert "Article 4 in en" in result.stdout
+        else:
+            assert "article-" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("random bytes", "was damaged (file is not a database); rebuilt it"),
+        ("truncated", "was damaged (database disk image is malformed); rebuilt it"),
+        ("a directory", "(is a directory); reading the library into memory"),
+        pytest.param(
+            "read-only cache directory",
+            "(permission denied); reading the library into memory",
+            marks=root_ignores_permissions,
+        ),
+        pytest.param(
+            "cache directory without write permission, catalog present",
+            "reading the library into memory",
+            marks=root_ignores_permissions,
+        ),
+    ],
+)
+def test_a_damaged_or_unusable_catalog_still_lists_and_reads_and_says_so_once(
+    tmp_path: Path, kind: str, expected: str
+) -> None:
+    library = tmp_path / "library"
+    keys = write_library(library, 40)
+    env = reader_env(tmp_path)
+    before = make_user_data(env, library)
+    assert run_reader(env, "--library", str(library), "index").returncode == 0
+    (catalog,) = (tmp_path / "cache").glob("*.sqlite")
+    damage(kind, catalog)
+    try:
+        rebuilt = expected.endswith("rebuilt it")
+        check_reads_and_tells(
+            env, library, keys, f"catalog cache {catalog} {expected}", rebuilt=rebuilt
+        )
+        assert user_files(tmp_path / "config") == before
+    finally:
+        catalog.parent.chmod(0o755)
+
+
+def test_reader_index_says_when_the_catalog_cannot_be_saved(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    write_library(library, 5)
+    env = reader_env(tmp_path)
+    assert run_reader(env, "--library", str(library), "index").returncode == 0
+    (catalog,) = (tmp_path / "cache").glob("*.sqlite")
+    damage("a directory", catalog)
+    result = run_reader(env, "--library", str(library), "index")
+    assert result.returncode == 1
+    assert "5 articles, 15 variants" in result.stdout
+    assert result.stderr == (
+        f"reader: cannot use the catalog cache {catalog} (is a directory);"
+        " reading the library into memory\n"
+    )
+
+
+def test_a_file_size_limit_like_a_full_disk_still_lists_and_reads_and_keeps_user_data(
+    tmp_path: Path,
+) -> None:
+    """A child whose files may not grow past 64 KiB (``RLIMIT_FSIZE``): every write of
+    the catalog fails as on a full disk."""
+    library = tmp_path / "library"
+    keys = write_library(library, 40)
+    env = reader_env(tmp_path)
+    before = make_user_data(env, library)
+    shutil.rmtree(tmp_path / "cache")  # a cold start: the catalog has to be written
+    limit = 64 * 1024
+    expected = (
+        "(cannot be written: disk I/O error; files may not grow past 65536 bytes here"
+        " (ulimit -f)); reading the library into memory"
+    )
+    check_reads_and_tells(env, library, keys, expected, limit=limit)
+    result = run_reader(env, "--library", str(library), "index", file_size_limit=limit)
+    assert result.returncode == 1
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert user_files(tmp_path / "config") == before
+    # Without the limit the next run builds the catalog as if nothing had happened.
+    result = run_reader(env, "--library", str(library), "list", "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert {entry["key"] for entry in json.loads(result.stdout)} == keys
+    # A refresh of changed pages that cannot be written keeps the catalog it had.
+    (catalog,) = (tmp_path / "cache").glob("*.sqlite")
+    for page in sorted(library.rglob("*.en.txt"))[:30]:
+        page.write_text(page.read_text(encoding="utf-8") + "\n\nchanged " * 400)
+    result = run_reader(env, "--library", str(library), "list", "--json", file_size_limit=limit)
+    assert result.returncode == 0 and expected in result.stderr
+    assert {entry["key"] for entry in json.loads(result.stdout)} == keys
+    with sqlite3.connect(catalog) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    result = run_reader(env, "--library", str(library), "list", "--json")
+    assert result.returncode == 0 and result.stderr == ""
+    assert {entry["key"] for entry in json.loads(result.stdout)} == keys
+    assert user_files(tmp_path / "config") == before
