@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.library.catalog import BUSY_TIMEOUT
+
 REPO = Path(__file__).resolve().parent.parent
 READER = [sys.executable, "-m", "reader"]
 
@@ -107,7 +109,7 @@ def listed_keys(env: dict[str, str], library: Path) -> set[str]:
 
 def test_reader_list_after_kill_9_of_reader_index_at_random_moments(tmp_path: Path) -> None:
     library = tmp_path / "library"
-    keys = write_library(library, 600)
+    keys = write_library(library, 400)
     env = reader_env(tmp_path)
     index = [*READER, "--library", str(library), "index", "--quiet"]
     # How long an index takes here, so that the kills land all through it.
@@ -324,3 +326,41 @@ def test_a_file_size_limit_like_a_full_disk_still_lists_and_reads_and_keeps_user
     assert result.returncode == 0 and result.stderr == ""
     assert {entry["key"] for entry in json.loads(result.stdout)} == keys
     assert user_files(tmp_path / "config") == before
+
+
+def test_a_refresh_waits_its_turn_while_another_process_writes_for_long(tmp_path: Path) -> None:
+    """Another writer holds the catalog's write lock for longer than SQLite's busy
+    timeout (a long batch of another `reader index`): `reader list` waits, then writes."""
+    library = tmp_path / "library"
+    keys = write_library(library, 20)
+    env = reader_env(tmp_path)
+    assert run_reader(env, "--library", str(library), "index").returncode == 0
+    (catalog,) = (tmp_path / "cache").glob("*.sqlite")
+    for page in sorted(library.rglob("*.fr.txt"))[:5]:
+        page.write_text(page.read_text(encoding="utf-8") + "\n\nchanged\n")
+    other = sqlite3.connect(catalog, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        process = subprocess.Popen(
+            [*READER, "--library", str(library), "list", "--json"],
+            env=env,
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # Twice the busy timeout: the refresh cannot have written (it needs the lock).
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=2 * BUSY_TIMEOUT)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert stderr == ""
+    assert {entry["key"] for entry in json.loads(stdout)} == keys
+    result = run_reader(
+        env, "--library", str(library), "show", "part-0/article-0000", "--lang", "fr"
+    )
+    assert "changed" in result.stdout
