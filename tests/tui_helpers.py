@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.library import Library
@@ -83,3 +87,120 @@ def record_notices(app: ReaderApp) -> list[str]:
 
     app.notify = recording  # type: ignore[method-assign]
     return shown
+
+
+# -- what the screen shows ---------------------------------------------------------------
+#
+# The helpers below read the *rendered* screen (the compositor's strips: exactly the cells
+# a terminal would be sent), cropped to a widget's region on screen. Text scrolled out of
+# view is not there; a widget covered by another is not there. Use them for "what does
+# the user see", and the widget's state only for what the screen cannot show.
+
+#: Box-drawing and block characters: the margin marks (borders) of the article's
+#: paragraphs and of notes, stripped before a line is matched against paragraph text.
+_MARKS = "".join(chr(c) for c in range(0x2500, 0x25A0))
+_COLUMN_GAP = re.compile(f"[{_MARKS}]|\\s{{2,}}")
+
+
+def screen_lines(pilot: Pilot[None]) -> list[str]:
+    """Every line of the rendered screen, as the terminal would show it."""
+    compositor = pilot.app.screen._compositor
+    return [strip.text for strip in compositor.render_strips()]
+
+
+def _widget(pilot: Pilot[None], target: str | Widget) -> Widget:
+    return pilot.app.screen.query_one(target) if isinstance(target, str) else target
+
+
+def visible_lines(pilot: Pilot[None], target: str | Widget) -> list[str]:
+    """The rendered lines inside a widget's region on screen (a selector or a widget).
+
+    For a scrolling container this is its viewport: only the lines scrolled into view,
+    without its padding and scroll bars. Cells are cropped by screen column, so wide
+    (CJK) characters are counted as the two cells they take.
+    """
+    widget = _widget(pilot, target)
+    region = widget.scrollable_content_region
+    strips = pilot.app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text for y in range(region.y, region.bottom)]
+
+
+def visible_text(pilot: Pilot[None], target: str | Widget) -> str:
+    """:func:`visible_lines` joined with newlines, trailing blanks removed per line."""
+    return "\n".join(line.rstrip() for line in visible_lines(pilot, target))
+
+
+def _squeeze(text: str) -> str:
+    """Text without whitespace: lines wrap at spaces, and CJK text has none to keep."""
+    return "".join(text.split())
+
+
+def visible_paragraphs(pilot: Pilot[None], paragraphs: list[str]) -> list[int]:
+    """Indexes (from 0) of ``paragraphs`` with at least one line in the article's viewport,
+    top to bottom.
+
+    ``paragraphs`` are the texts of the variant the test expects to see (for example
+    :func:`variant_paragraphs`); a visible line belongs to a paragraph when the paragraph
+    contains it; a line that more than one paragraph contains (a short last line) is
+    skipped. Side by side, each column's text is matched on its own.
+    """
+    squeezed = [_squeeze(text) for text in paragraphs]
+    seen: list[int] = []
+    for line in visible_lines(pilot, "#body"):
+        # Side by side, a line holds two columns: split at margin marks and at runs of
+        # spaces (wrapped text has single spaces) and match each piece on its own.
+        for piece in _COLUMN_GAP.split(line):
+            text = _squeeze(piece)
+            if not text:
+                continue
+            owners = [index for index, paragraph in enumerate(squeezed) if text in paragraph]
+            if len(owners) == 1 and owners[0] not in seen:
+                seen.append(owners[0])
+    return seen
+
+
+def first_visible_paragraph(pilot: Pilot[None], paragraphs: list[str]) -> int | None:
+    """The index of the topmost paragraph of ``paragraphs`` shown in the article's
+    viewport, or None when none of their text is on screen (another language shown)."""
+    seen = visible_paragraphs(pilot, paragraphs)
+    return seen[0] if seen else None
+
+
+def variant_paragraphs(app: ReaderApp, key: str, language: str) -> list[str]:
+    """The plain text of each paragraph of an article's variant, read from its file."""
+    article = app.library.article(key)
+    assert article is not None, key
+    return [block.plain_text for block in app.library.load(article.variants[language]).blocks]
+
+
+def status_line(pilot: Pilot[None]) -> str:
+    """The Article screen's status line as shown."""
+    return visible_text(pilot, "#article-status").strip()
+
+
+async def wait_for(
+    pilot: Pilot[None], condition: Callable[[], object], timeout: float = 10.0
+) -> bool:
+    """Let the app run until ``condition()`` is true; False if it is not within ``timeout``
+    seconds (generous: the limit only bounds a failing test, a passing one returns as
+    soon as the screen shows what it should).
+
+    For what is applied after a paint (a scroll to a paragraph once the body is laid
+    out) instead of sleeping a fixed time and hoping.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.01)
+
+
+async def first_visible_after_wait(
+    pilot: Pilot[None], paragraphs: list[str], expected: int | None
+) -> int | None:
+    """Wait until ``expected`` is the first visible paragraph of ``paragraphs`` (or the
+    timeout), then return the first visible one: ``assert await ... == expected``."""
+    await wait_for(pilot, lambda: first_visible_paragraph(pilot, paragraphs) == expected)
+    return first_visible_paragraph(pilot, paragraphs)

@@ -41,6 +41,8 @@ MAX_VIEW_BLOCKS = 1500
 READ_NOW_BYTES = 64 * 1024
 #: What the empty find bar says.
 FIND_PLACEHOLDER = "find in article · enter next · escape close"
+#: Paints to wait for the body's layout before scrolling to a paragraph.
+MAX_LAYOUT_WAITS = 20
 #: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
 MAX_BLOCK_CHARS = 20_000
 
@@ -552,10 +554,16 @@ class ArticleScreen(Screen[None]):
             if narrow != self._interleaved:
                 self._render_body(self.current_paragraph)
 
-    def _go_to_paragraph(self, index: int) -> None:
+    def _go_to_paragraph(self, index: int, attempts: int = 0) -> None:
         self._measure()
         if 0 <= index < len(self._tops):
-            self.body.scroll_to(y=self._tops[index], animate=False, immediate=True)
+            if self._anchors[index].virtual_region.height == 0 and attempts < MAX_LAYOUT_WAITS:
+                # Not laid out yet (rows just mounted, or the screen is coming back from
+                # under a picker): every top would read 0 and the view would stay at the
+                # top while the status names the paragraph. Try again after the next paint.
+                self.call_after_refresh(self._go_to_paragraph, index, attempts + 1)
+            else:
+                self.body.scroll_to(y=self._tops[index], animate=False, immediate=True)
         self.current_paragraph = max(0, index)
         self._refresh_status()
 
