@@ -43,6 +43,7 @@ environment:
   READER_CONFIG_DIR   where config.toml, bookmarks.toml, notes.toml and state.toml live
   READER_CACHE_DIR    where the catalog cache lives
   READER_DATA_DIR     where 'reader add' puts articles (in its library/ directory)
+                      and feeds-state.toml and new.toml live
 
 examples:
   reader --lang de                       open the library, German first
@@ -50,7 +51,8 @@ examples:
   reader show gpu-training-dilemma --lang ru
   reader add https://example.org/de/article.html   the page and all its languages
   reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
-  reader notes add gpu-training-dilemma "check this figure" --paragraph 2"""
+  reader notes add gpu-training-dilemma "check this figure" --paragraph 2
+  reader feeds add https://example.org/news/ && reader feeds refresh"""
 
 
 def clean_line(text: str, *, visible: bool = False) -> str:
@@ -206,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     problems = commands.add_parser("problems", help="files skipped or degraded, and why")
     problems.add_argument("--json", action="store_true", help="machine-readable output")
     also_global(problems, "sub")
+
+    from reader.cli_feeds import add_feeds_parser
+
+    add_feeds_parser(commands, _Parser, also_global)
     return parser
 
 
@@ -435,6 +441,8 @@ def run(args: Arguments) -> int:
     except ConfigError as error:
         raise CliError(str(error)) from error
     languages = _preferred_languages(args.lang, config.languages)
+    if args.command == "feeds":
+        return _feeds(args, config_dir)
     library = _library(args.library, config, interface=args.command is None)
     if args.command is None:
         return _run_command(args, config_dir, config, languages, library)
@@ -483,6 +491,15 @@ def _run_command(
     if command == "problems":
         return _problems(library, args.json)
     raise CliError(f"unknown command {command!r}", EXIT_USAGE)
+
+
+def _feeds(args: Arguments, config_dir: Path) -> int:
+    from reader.cli_feeds import FeedsCommandError, run_feeds
+
+    try:
+        return run_feeds(args, config_dir, _print_json)
+    except FeedsCommandError as error:
+        raise CliError(str(error)) from error
 
 
 def _preferred_languages(cli_lang: str | None, configured: Sequence[str]) -> list[str]:

@@ -92,3 +92,11 @@ def resolve_imported_library() -> Path:
     from pathlib import Path
 
     return Path(imported_library_name())
+
+
+def resolve_data_dir() -> Path:
+    """:func:`data_dir_name` as a :class:`~pathlib.Path`: where imported articles, the
+    feeds' fetch state and the "new" marks live."""
+    from pathlib import Path
+
+    return Path(data_dir_name())

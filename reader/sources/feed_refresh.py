@@ -1,0 +1,338 @@
+"""Refreshing feeds: fetch each (with its ETag and Last-Modified), import what is new.
+
+Feeds are fetched several at a time; each new entry is imported like ``reader add`` (the
+full article with its language variants) by :func:`reader.sources.importer.import_article`.
+One feed's failure, or one entry's, never stops the others: it becomes that feed's
+status, and the feed's validators are forgotten so that the next refresh retries it.
+
+An entry is new when neither its id (GUID, else link, else title and date) nor any of its
+links has been imported before. So a feed that changes its GUIDs brings nothing twice, and
+neither does an entry that links to another language variant of an article already in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from reader.sanitize import clean_line
+from reader.sources.feeds import (
+    FEED_ACCEPT,
+    FEED_TYPES,
+    FeedEntry,
+    FeedError,
+    find_feed_links,
+    looks_like_html,
+    parse_feed,
+)
+from reader.userdata.feed_state import FeedState
+from reader.userdata.feeds import Feed, Feeds
+from reader.userdata.store import UserDataError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from reader.sources.importer import ImportResult
+
+FEED_CONCURRENCY = 4
+"""Feeds fetched at once. Each import fetches its variants 6 at a time on top of this."""
+
+FEED_MAX_BYTES = 5 * 1024 * 1024
+"""The biggest feed document read (feeds are rarely over a few hundred KiB)."""
+
+Status = Literal["new", "unchanged", "not_modified", "error"]
+
+Progress = Callable[[str, str], None]
+"""Told ``(feed url, one line)`` as a refresh goes: an entry imported, or failed."""
+
+
+@dataclass
+class FeedResult:
+    """How refreshing one feed went.
+
+    Attributes:
+        url: The feed's URL.
+        title: Its title (from the feed, else feeds.toml), or ``""``.
+        status: ``new`` (articles came in), ``unchanged`` (fetched, nothing new),
+            ``not_modified`` (the server said 304) or ``error``.
+        articles: Keys of the articles imported.
+        failed: ``(entry link, reason)`` of entries that could not be imported.
+        error: The feed's error, one line, or ``""``.
+        entries: How many entries the document listed (``None`` if not fetched).
+    """
+
+    url: str
+    title: str
+    status: Status = "unchanged"
+    articles: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+    entries: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """``False`` if the feed or any of its new entries failed."""
+        return self.status != "error"
+
+    def summary(self) -> str:
+        """The status in a few words: ``3 new``, ``not modified``, or the error."""
+        if self.status == "not_modified":
+            return "not modified"
+        if self.status == "error" and not self.articles and not self.failed:
+            return f"error: {self.error}"
+        text = f"{len(self.articles)} new"
+        if self.failed:
+            reason = self.failed[0][1]
+            text += f", {len(self.failed)} failed ({reason})"
+        return text
+
+
+def discover(client: httpx.Client, url: str) -> tuple[str, str]:
+    """Find the feed at a URL: the URL itself, or the first feed a web page names.
+
+    Args:
+        client: From :func:`reader.sources.fetch.make_client`.
+        url: A feed's URL, or a page's.
+
+    Returns:
+        The feed's URL and title.
+
+    Raises:
+        FetchError: The URL (or the feed it names) could not be fetched.
+        FeedError: Neither a feed nor a page naming one.
+    """
+    from reader.sources.fetch import fetch
+
+    fetched = fetch(
+        client, url, accept=FEED_ACCEPT, allowed_types=FEED_TYPES, max_bytes=FEED_MAX_BYTES
+    )
+    content_type = fetched.headers.get("content-type", "")
+    if looks_like_html(fetched.body, content_type):
+        links = find_feed_links(fetched.body, fetched.final_url)
+        if not links:
+            raise FeedError("the page names no RSS or Atom feed (no <link rel=alternate>)")
+        feed_url = links[0]
+        fetched = fetch(
+            client,
+            feed_url,
+            accept=FEED_ACCEPT,
+            allowed_types=FEED_TYPES,
+            max_bytes=FEED_MAX_BYTES,
+        )
+        content_type = fetched.headers.get("content-type", "")
+        if looks_like_html(fetched.body, content_type):
+            raise FeedError(f"the page's feed link is a web page, not a feed: {feed_url}")
+        return feed_url, parse_feed(fetched.body, fetched.final_url, content_type).title
+    return url, parse_feed(fetched.body, fetched.final_url, content_type).title
+
+
+def _variant_sources(files: Sequence[Path]) -> list[str]:
+    """The ``source`` URLs in the front matter of imported files (to know them by link)."""
+    import tomllib
+
+    sources = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as file:
+                head = file.read(8192)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not head.startswith("+++"):
+            continue
+        block = head[3:].split("\n+++", 1)[0]
+        for line in block.splitlines():
+            if line.startswith("source"):
+                try:
+                    value = tomllib.loads(line).get("source")
+                except tomllib.TOMLDecodeError:
+                    continue
+                if isinstance(value, str) and value:
+                    sources.append(value)
+    return sources
+
+
+class FeedRefresher:
+    """Refreshes the user's feeds into one library directory.
+
+    Args:
+        feeds: ``feeds.toml``.
+        state: The fetch state (``feeds-state.toml``).
+        library: Where new articles are written.
+        client: An httpx client to share; one is made (and closed) if not given.
+        progress: Told about each entry as it is imported or fails.
+        concurrency: Feeds fetched at once.
+    """
+
+    def __init__(
+        self,
+        feeds: Feeds,
+        state: FeedState,
+        library: Path,
+        *,
+        client: httpx.Client | None = None,
+        progress: Progress | None = None,
+        concurrency: int = FEED_CONCURRENCY,
+    ) -> None:
+        self.feeds = feeds
+        self.state = state
+        self.library = library
+        self._client = client
+        self._progress = progress
+        self._concurrency = max(1, concurrency)
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop importing further entries (the ones under way finish)."""
+        self._cancelled.set()
+
+    def refresh_all(self, feeds: Sequence[Feed] | None = None) -> Iterator[FeedResult]:
+        """Refresh feeds concurrently, giving each result as soon as its feed is done.
+
+        Args:
+            feeds: The feeds to refresh; all of ``feeds.toml`` by default.
+
+        Yields:
+            One result per feed, in the order they finish.
+
+        Raises:
+            UserDataError: ``feeds.toml`` cannot be read (only when ``feeds`` is not given).
+        """
+        chosen = list(self.feeds.read() if feeds is None else feeds)
+        if not chosen:
+            return
+        from reader.sources.fetch import make_client
+
+        client = self._client or make_client()
+        try:
+            workers = min(self._concurrency, len(chosen))
+            with ThreadPoolExecutor(workers, thread_name_prefix="feed") as pool:
+                futures = {pool.submit(self.refresh_one, feed, client): feed for feed in chosen}
+                for future in as_completed(futures):
+                    yield future.result()
+        finally:
+            if self._client is None:
+                client.close()
+
+    def refresh_one(self, feed: Feed, client: httpx.Client) -> FeedResult:
+        """Refresh one feed. Never raises: every failure becomes the result's error.
+
+        Args:
+            feed: The feed.
+            client: The httpx client to fetch with.
+        """
+        result = FeedResult(feed.url, feed.title)
+        try:
+            self._refresh(feed, client, result)
+        except Exception as error:  # one feed never stops the others, whatever happened
+            from reader.sources.fetch import FetchError
+
+            known = (FetchError, FeedError, UserDataError, OSError, ValueError)
+            message = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
+            result.status = "error"
+            result.error = clean_line(message).strip() or type(error).__name__
+            try:
+                self.state.record_error(feed.url, result.error, entries=result.entries)
+            except UserDataError as state_error:
+                result.error += f" (and {state_error})"
+        return result
+
+    def _refresh(self, feed: Feed, client: httpx.Client, result: FeedResult) -> None:
+        from reader.sources.fetch import FetchError, fetch
+
+        status = self.state.status(feed.url)
+        fetched = fetch(
+            client,
+            feed.url,
+            accept=FEED_ACCEPT,
+            etag=status.etag or None,
+            last_modified=status.last_modified or None,
+            allowed_types=FEED_TYPES,
+            max_bytes=FEED_MAX_BYTES,
+        )
+        if fetched.status == 304:
+            result.status = "not_modified"
+            self.state.record_success(feed.url, entries=None, etag=None, last_modified=None)
+            return
+        content_type = fetched.headers.get("content-type", "")
+        if looks_like_html(fetched.body, content_type):
+            raise FeedError("the feed's URL now gives a web page, not a feed")
+        parsed = parse_feed(fetched.body, fetched.final_url, content_type)
+        result.entries = len(parsed.entries)
+        if parsed.title:
+            result.title = parsed.title
+            if not feed.title:
+                self.feeds.set_title(feed.url, parsed.title)
+        for entry in self._new_entries(feed.url, parsed.entries, status.seen, status.links):
+            if self._cancelled.is_set():
+                result.failed.append((entry.link, "cancelled"))
+                break
+            if not entry.link:
+                continue  # nothing to import; its id is recorded below
+            try:
+                imported = self._import(entry, client)
+            except FetchError as error:
+                reason = clean_line(str(error)).strip()
+                result.failed.append((entry.link, reason))
+                self._tell(feed.url, f"failed {entry.link}: {reason}")
+                continue
+            sources = _variant_sources(imported.files)
+            self.state.record_imported(
+                feed.url, [entry.id], [*entry.links, *sources], [imported.key]
+            )
+            if imported.key not in result.articles:
+                result.articles.append(imported.key)
+            languages = " ".join(imported.languages)
+            self._tell(feed.url, f"{imported.key} ({languages})")
+        if result.failed:
+            result.status = "error"
+            result.error = f"{len(result.failed)} of the new entries failed: {result.failed[0][1]}"
+            self.state.record_error(feed.url, result.error, entries=result.entries)
+            return
+        result.status = "new" if result.articles else "unchanged"
+        self.state.record_success(
+            feed.url,
+            entries=result.entries,
+            etag=fetched.headers.get("etag", ""),
+            last_modified=fetched.headers.get("last-modified", ""),
+        )
+
+    def _new_entries(
+        self,
+        url: str,
+        entries: Sequence[FeedEntry],
+        seen: frozenset[str],
+        links: frozenset[str],
+    ) -> list[FeedEntry]:
+        """The entries not imported before, oldest first (feeds list the newest first).
+
+        An entry known by one of its links but not by its id (the feed changed its GUIDs)
+        is not new; its id is remembered so it is recognised at once next time. So is the
+        id of an entry with no link, which cannot be imported.
+        """
+        fresh: list[FeedEntry] = []
+        known_ids: list[str] = []
+        known_links = set(links)
+        for entry in reversed(entries):
+            if entry.id in seen:
+                continue
+            if not entry.link or known_links.intersection(entry.links):
+                known_ids.append(entry.id)
+                continue
+            known_links.update(entry.links)  # the same page listed twice comes in once
+            fresh.append(entry)
+        if known_ids:
+            self.state.record_known(url, known_ids, [])
+        return fresh
+
+    def _import(self, entry: FeedEntry, client: httpx.Client) -> ImportResult:
+        from reader.sources.importer import import_article
+
+        return import_article(entry.link, self.library, client=client)
+
+    def _tell(self, url: str, line: str) -> None:
+        if self._progress is not None:
+            self._progress(url, line)
