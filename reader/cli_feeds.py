@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from reader.sources.feed_refresh import FeedResult
+    from reader.userdata import UserData
     from reader.userdata.feed_state import FeedState
     from reader.userdata.feeds import Feeds
 
@@ -116,17 +117,6 @@ def add_feeds_parser(
     also_global(opml_out, "action")
 
 
-def _stores(config_dir: Path) -> tuple[Feeds, FeedState]:
-    from reader.userdata.feed_state import FeedState
-    from reader.userdata.feeds import Feeds
-    from reader.userdata.paths import resolve_data_dir
-
-    return (
-        Feeds(config_dir / "feeds.toml"),
-        FeedState(resolve_data_dir() / "feeds-state.toml"),
-    )
-
-
 def import_library(cli_roots: list[str] | None) -> Path:
     """Where feeds import into: the first ``--library``, else ``<data dir>/library``."""
     import os
@@ -153,9 +143,11 @@ def run_feeds(args: Any, config_dir: Path, print_json: JsonPrinter) -> int:
         FeedsCommandError: Something the user can fix; one line.
     """
     from reader.sources.feeds import FeedError
+    from reader.userdata import UserData
     from reader.userdata.store import UserDataError
 
-    feeds, state = _stores(config_dir)
+    userdata = UserData(config_dir)
+    feeds, state = userdata.feeds, userdata.feed_state
     action = args.action or "list"
     as_json = bool(getattr(args, "json", False) or getattr(args, "action_json", False))
     try:
@@ -172,7 +164,8 @@ def run_feeds(args: Any, config_dir: Path, print_json: JsonPrinter) -> int:
         if action == "refresh":
             quiet = args.quiet or as_json or not sys.stderr.isatty()
             library = import_library(args.library)
-            return _refresh(feeds, state, library, print_json if as_json else None, quiet)
+            printer = print_json if as_json else None
+            return _refresh(userdata, library, printer, quiet)
     except (UserDataError, FeedError) as error:
         raise FeedsCommandError(str(error)) from error
     raise FeedsCommandError(f"unknown feeds action {action!r}")
@@ -298,12 +291,10 @@ def _export(feeds: Feeds) -> int:
     return 0
 
 
-def _refresh(
-    feeds: Feeds, state: FeedState, library: Path, print_json: JsonPrinter | None, quiet: bool
-) -> int:
+def _refresh(userdata: UserData, library: Path, print_json: JsonPrinter | None, quiet: bool) -> int:
     from reader.sources.feed_refresh import FeedRefresher
 
-    chosen = feeds.read()
+    chosen = userdata.feeds.read()
     if not chosen:
         if print_json is not None:
             print_json([])
@@ -314,7 +305,13 @@ def _refresh(
     def progress(url: str, line: str) -> None:
         print(f"  {clean_line(url, visible=True)}: {clean_line(line)}", file=sys.stderr)
 
-    refresher = FeedRefresher(feeds, state, library, progress=None if quiet else progress)
+    refresher = FeedRefresher(
+        userdata.feeds,
+        userdata.feed_state,
+        library,
+        marks=userdata.new_marks,
+        progress=None if quiet else progress,
+    )
     results: list[FeedResult] = []
     for result in refresher.refresh_all(chosen):
         results.append(result)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.userdata.feed_state import MAX_SEEN, FeedState
+from reader.userdata.feed_state import MAX_SEEN, FeedState, NewMarks
 from reader.userdata.feeds import Feeds, same_url
 from reader.userdata.store import UserDataError
 from tests.conftest import REPO
@@ -98,15 +98,17 @@ WORKER = """
 import sys
 from pathlib import Path
 from reader.userdata.feeds import Feeds
-from reader.userdata.feed_state import FeedState
+from reader.userdata.feed_state import FeedState, NewMarks
 
 feeds, state, worker = Feeds(Path(sys.argv[1])), FeedState(Path(sys.argv[2])), int(sys.argv[3])
+marks = NewMarks(Path(sys.argv[2]).with_name("new.toml"))
 print("ready", flush=True)
 sys.stdin.readline()  # start together
 for i in range(40):
     feeds.add(f"https://site{worker}.example/feed{i}", f"feed {worker}/{i}")
     state.record_imported("https://shared.example/feed", [f"id-{worker}-{i}"],
-                          [f"https://shared.example/{worker}/{i}"], [f"key-{worker}-{i}"])
+                          [f"https://shared.example/{worker}/{i}"])
+    marks.add([f"key-{worker}-{i}"])
 print("done", flush=True)
 """
 
@@ -137,7 +139,7 @@ def test_two_processes_adding_feeds_and_recording_entries_lose_nothing(tmp_path:
     status = FeedState(state_path).status("https://shared.example/feed")
     assert status.seen == {f"id-{w}-{i}" for w in range(3) for i in range(40)}
     assert status.imported == 120
-    assert len(FeedState(state_path).new_keys()) == 120
+    assert len(NewMarks(state_path.with_name("new.toml")).keys()) == 120
 
 
 def test_threads_recording_several_feeds_at_once_lose_nothing(tmp_path: Path) -> None:
@@ -148,7 +150,7 @@ def test_threads_recording_several_feeds_at_once_lose_nothing(tmp_path: Path) ->
         start.wait()
         for i in range(25):
             url = f"https://f{feed}.example/feed"
-            state.record_imported(url, [f"{feed}-{i}"], [], [f"k{feed}-{i}"])
+            state.record_imported(url, [f"{feed}-{i}"], [])
         state.record_success(url, entries=25, etag=f'"e{feed}"', last_modified="")
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
@@ -161,7 +163,6 @@ def test_threads_recording_several_feeds_at_once_lose_nothing(tmp_path: Path) ->
         status = fresh.status(f"https://f{feed}.example/feed")
         assert (status.imported, status.entries, status.etag) == (25, 25, f'"e{feed}"')
         assert len(status.seen) == 25
-    assert len(fresh.new_keys()) == 100
 
 
 def test_an_error_forgets_the_validators_and_a_success_clears_the_error(tmp_path: Path) -> None:
@@ -190,12 +191,17 @@ HTTP_DATE = "Tue, 14 Nov 2023 22:13:20 GMT"
 
 
 def test_new_marks_are_cleared_one_by_one_and_seen_ids_are_capped(tmp_path: Path) -> None:
-    state = FeedState(tmp_path / "s.toml")
+    state, marks = FeedState(tmp_path / "s.toml"), NewMarks(tmp_path / "new.toml")
     url = "https://a.example/feed"
-    state.record_imported(url, ["a"], ["https://a.example/1"], ["one", "two"])
-    assert state.new_keys() == {"one", "two"}
-    state.clear_new("one")
-    assert state.new_keys() == {"two"}
+    state.record_imported(url, ["a"], ["https://a.example/1"])
+    marks.add(["one", "two"])
+    marks.add(["two"])
+    assert marks.keys() == {"one", "two"}
+    marks.clear("one")
+    assert marks.keys() == {"two"}
+    before = (tmp_path / "new.toml").stat().st_mtime_ns
+    marks.clear("one")  # not marked: the file is not written
+    assert (tmp_path / "new.toml").stat().st_mtime_ns == before
     state.record_known(url, [f"id{i}" for i in range(MAX_SEEN + 10)], [])
     seen = state.status(url).seen
     assert len(seen) == MAX_SEEN and "a" not in seen and f"id{MAX_SEEN + 9}" in seen

@@ -29,7 +29,7 @@ from reader.sources.feeds import (
     looks_like_html,
     parse_feed,
 )
-from reader.userdata.feed_state import FeedState
+from reader.userdata.feed_state import FeedState, NewMarks
 from reader.userdata.feeds import Feed, Feeds
 from reader.userdata.store import UserDataError
 
@@ -162,6 +162,7 @@ class FeedRefresher:
         feeds: ``feeds.toml``.
         state: The fetch state (``feeds-state.toml``).
         library: Where new articles are written.
+        marks: Where new articles are marked as new until opened, if anywhere.
         client: An httpx client to share; one is made (and closed) if not given.
         progress: Told about each entry as it is imported or fails.
         concurrency: Feeds fetched at once.
@@ -173,6 +174,7 @@ class FeedRefresher:
         state: FeedState,
         library: Path,
         *,
+        marks: NewMarks | None = None,
         client: httpx.Client | None = None,
         progress: Progress | None = None,
         concurrency: int = FEED_CONCURRENCY,
@@ -180,6 +182,7 @@ class FeedRefresher:
         self.feeds = feeds
         self.state = state
         self.library = library
+        self.marks = marks
         self._client = client
         self._progress = progress
         self._concurrency = max(1, concurrency)
@@ -199,11 +202,16 @@ class FeedRefresher:
             One result per feed, in the order they finish.
 
         Raises:
-            UserDataError: ``feeds.toml`` cannot be read (only when ``feeds`` is not given).
+            UserDataError: ``feeds.toml`` cannot be read (only when ``feeds`` is not
+                given), or the fetch state cannot be used (nothing is fetched then: what
+                is imported could not be remembered).
         """
         chosen = list(self.feeds.read() if feeds is None else feeds)
         if not chosen:
             return
+        problem = self.state.check()
+        if problem is not None:
+            raise problem
         from reader.sources.fetch import make_client
 
         client = self._client or make_client()
@@ -280,9 +288,9 @@ class FeedRefresher:
                 self._tell(feed.url, f"failed {entry.link}: {reason}")
                 continue
             sources = _variant_sources(imported.files)
-            self.state.record_imported(
-                feed.url, [entry.id], [*entry.links, *sources], [imported.key]
-            )
+            self.state.record_imported(feed.url, [entry.id], [*entry.links, *sources])
+            if self.marks is not None:
+                self.marks.add([imported.key])
             if imported.key not in result.articles:
                 result.articles.append(imported.key)
             languages = " ".join(imported.languages)

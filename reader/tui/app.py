@@ -365,7 +365,7 @@ class ReaderApp(App[None]):
     def _store_of(self, path: Path) -> Any:
         """The bookmarks, notes or state object whose file is ``path``."""
         userdata = self.userdata
-        for part in (userdata.bookmarks, userdata.notes, userdata.state):
+        for part in (userdata.bookmarks, userdata.notes, userdata.state, userdata.new_marks):
             if part.path == path:
                 return part
         raise OSError(0, f"unknown file {path.name}")
@@ -407,6 +407,10 @@ class ReaderApp(App[None]):
             return
         self.load_article_css()
         self.push_screen(ArticleScreen(key, language=language, paragraph=paragraph))
+        try:
+            self.userdata.new_marks.clear(key)  # read now: no longer new
+        except UserDataError as error:
+            self.notify(str(error), severity="error", markup=False)
 
     def action_help(self) -> None:
         """Show the help screen."""
@@ -453,6 +457,16 @@ class ReaderApp(App[None]):
         yield SystemCommand("Help", "Keys and where your files are", self.action_help)
         yield SystemCommand("Problems", "Files skipped or degraded, and why", self.action_problems)
         yield SystemCommand("Rescan library", "Read the library directory again", self.rescan)
+        yield SystemCommand(
+            "Refresh feeds", "Import new articles from every feed (R)", self.refresh_feeds
+        )
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def refresh_feeds(self) -> None:
+        """Refresh every feed in a thread, with progress in the Library's status line."""
+        from reader.tui.feeds import refresh_feeds
+
+        refresh_feeds(self)
 
     def rescan(self) -> None:
         """Scan the library again (files added, changed or removed)."""

@@ -35,6 +35,7 @@ class ArticleRow:
         languages: Language codes present, in preference order.
         bookmarked: Whether any bookmark points into it.
         noted: Whether it has notes.
+        new: Whether it came from a feed and was not opened yet.
         search_text: Every title in every language, case-folded, for the filter.
     """
 
@@ -45,6 +46,7 @@ class ArticleRow:
     bookmarked: bool = False
     noted: bool = False
     search_text: str = ""
+    new: bool = False
 
 
 def _has_language(row: ArticleRow, language: str) -> bool:
@@ -145,12 +147,14 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows = rows
         self._apply_filter(keep=current)
 
-    def update_marks(self, bookmarked: set[str], noted: set[str]) -> None:
-        """Redraw the ★ and ✎ marks after bookmarks or notes changed."""
+    def update_marks(
+        self, bookmarked: set[str], noted: set[str], new: frozenset[str] = frozenset()
+    ) -> None:
+        """Redraw the ★, ✎ and • marks after bookmarks, notes or new articles changed."""
         for index, row in enumerate(self._rows):
-            marks = (row.key in bookmarked, row.key in noted)
-            if marks != (row.bookmarked, row.noted):
-                self._rows[index] = replace(row, bookmarked=marks[0], noted=marks[1])
+            marks = (row.key in bookmarked, row.key in noted, row.key in new)
+            if marks != (row.bookmarked, row.noted, row.new):
+                self._rows[index] = replace(row, bookmarked=marks[0], noted=marks[1], new=marks[2])
         self.refresh()
 
     def set_filter(self, text: str) -> None:
@@ -260,7 +264,8 @@ class ArticleList(ScrollView, can_focus=True):
         style = cursor_style if is_cursor else base
         if is_cursor:
             meta_style = mark_style = style
-        marks = ("★" if row.bookmarked else " ") + ("✎" if row.noted else " ") + " "
+        marks = ("★" if row.bookmarked else " ") + ("✎" if row.noted else " ")
+        marks += "•" if row.new else " "
         date = row.date or ""
         languages = " ".join(row.languages[:8]) + (" …" if len(row.languages) > 8 else "")
         right = f"  {date:<10}  {languages}"

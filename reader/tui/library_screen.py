@@ -40,10 +40,11 @@ def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> 
     """
     bookmarked = app.userdata.bookmarks.keys()
     noted = app.userdata.notes.keys()
+    new = app.userdata.new_marks.keys()
     rows: list[ArticleRow] = []
     for article in list(app.library.articles.values()):
         titles = {tag: variant.title for tag, variant in article.variants.items()}
-        rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted))
+        rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted, new))
         if checkpoint is not None and not len(rows) % ROWS_PER_CHECKPOINT:
             checkpoint()
     return rows
@@ -56,6 +57,7 @@ def make_row(
     titles: dict[str, str],
     bookmarked: set[str],
     noted: set[str],
+    new: frozenset[str] = frozenset(),
 ) -> ArticleRow:
     """One row: the title in the first preferred language the article has, and marks."""
     languages = app.languages_for_tags(titles)
@@ -67,6 +69,7 @@ def make_row(
         bookmarked=key in bookmarked,
         noted=key in noted,
         search_text=_search_text(titles.values(), key),
+        new=key in new,
     )
 
 
@@ -125,6 +128,13 @@ class LibraryScreen(Screen[None]):
             tooltip="files skipped or degraded, and why",
             id="library.problems",
         ),
+        Binding(
+            "R",
+            "refresh_feeds",
+            "Refresh feeds",
+            tooltip="fetch every feed and import new articles (marked •)",
+            id="library.refresh_feeds",
+        ),
         Binding("q", "quit", "Quit", tooltip="quit", id="library.quit"),
         Binding(
             "escape",
@@ -172,7 +182,7 @@ class LibraryScreen(Screen[None]):
             # Back from an article: only the ★ and ✎ marks can have changed.
             userdata = self.reader_app.userdata
             self.query_one(ArticleList).update_marks(
-                userdata.bookmarks.keys(), userdata.notes.keys()
+                userdata.bookmarks.keys(), userdata.notes.keys(), userdata.new_marks.keys()
             )
         if not isinstance(self.focused, Input):
             self.query_one(ArticleList).focus()
@@ -201,8 +211,9 @@ class LibraryScreen(Screen[None]):
         app = self.reader_app
         bookmarked = app.userdata.bookmarks.keys()
         noted = app.userdata.notes.keys()
+        new = app.userdata.new_marks.keys()
         rows = [
-            make_row(app, article.key, article.date, article.titles, bookmarked, noted)
+            make_row(app, article.key, article.date, article.titles, bookmarked, noted, new)
             for article in articles
         ]
         self.query_one(ArticleList).set_rows(rows)
@@ -335,6 +346,13 @@ class LibraryScreen(Screen[None]):
 
     def action_problems(self) -> None:
         self.reader_app.action_problems()
+
+    def action_refresh_feeds(self) -> None:
+        self.reader_app.refresh_feeds()
+
+    def show_feed_progress(self, line: str) -> None:
+        """Show how a feed refresh is going in the status line."""
+        self.query_one("#library-status", Static).update(line)
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from reader.userdata.bookmarks import Bookmark, Bookmarks
     from reader.userdata.clock import utc_now
     from reader.userdata.config import Config, ConfigError, load_config, write_config_template
+    from reader.userdata.feed_state import FeedState, NewMarks
+    from reader.userdata.feeds import Feeds
     from reader.userdata.notes import Note, Notes
     from reader.userdata.state import ReadingState
     from reader.userdata.store import TomlStore, UserDataError
@@ -86,9 +88,16 @@ class UserData:
         bookmarks: ``bookmarks.toml``.
         notes: ``notes.toml``.
         state: ``state.toml``.
+        data_dir: The data directory (imported articles, feed state); ``None`` until
+            first needed, then :func:`~reader.userdata.paths.resolve_data_dir`.
     """
 
-    def __init__(self, config_dir: Path, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config_dir: Path,
+        clock: Callable[[], datetime] | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
         from pathlib import Path
 
         from reader.userdata.bookmarks import Bookmarks
@@ -101,6 +110,45 @@ class UserData:
         self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)
         self.notes = Notes(self.config_dir / "notes.toml", clock)
         self.state = ReadingState(self.config_dir / "state.toml", clock)
+        self.data_dir = data_dir
+        self._clock = clock
+        self._feeds: Feeds | None = None
+        self._feed_state: FeedState | None = None
+        self._new_marks: NewMarks | None = None
+
+    def _data_dir(self) -> Path:
+        if self.data_dir is None:
+            from reader.userdata.paths import resolve_data_dir
+
+            self.data_dir = resolve_data_dir()
+        return self.data_dir
+
+    @property
+    def feeds(self) -> Feeds:
+        """``feeds.toml``: the feeds the user follows (read on first use)."""
+        if self._feeds is None:
+            from reader.userdata.feeds import Feeds
+
+            self._feeds = Feeds(self.config_dir / "feeds.toml", self._clock)
+        return self._feeds
+
+    @property
+    def feed_state(self) -> FeedState:
+        """``feeds-state.toml`` in the data directory: what refreshing learnt."""
+        if self._feed_state is None:
+            from reader.userdata.feed_state import FeedState
+
+            self._feed_state = FeedState(self._data_dir() / "feeds-state.toml", self._clock)
+        return self._feed_state
+
+    @property
+    def new_marks(self) -> NewMarks:
+        """``new.toml`` in the data directory: articles from feeds not opened yet."""
+        if self._new_marks is None:
+            from reader.userdata.feed_state import NewMarks
+
+            self._new_marks = NewMarks(self._data_dir() / "new.toml", self._clock)
+        return self._new_marks
 
     def problems(self) -> list[UserDataError]:
         """Re-read the app-written files and say which cannot be used.

@@ -3,12 +3,9 @@
 Per feed: the validators the server gave (``ETag``, ``Last-Modified``) so an unchanged
 feed costs a ``304``; the ids and links of entries already imported, so an entry is
 imported once even when the feed changes its GUIDs; when it last worked and the last
-error. Beside them, the keys of articles that arrived and were not opened yet (the
-Library's "new" marks). Written like every app-written file: lock, re-read, one change,
-atomic replace::
+error. Written like every app-written file: lock, re-read, one change, atomic replace::
 
     version = 1
-    new = ["gpu-training-dilemma"]
 
     [feeds."https://example.org/feed.xml"]
     etag = "\\"abc\\""
@@ -19,6 +16,13 @@ atomic replace::
     imported = 20
     seen = ["urn:uuid:...", ...]
     links = ["https://example.org/2026/11/article", ...]
+
+The keys of articles that arrived and were not opened yet (the Library's "new" marks) are
+a separate small file, ``new.toml`` (:class:`NewMarks`), because the Library reads it
+at every start and the fetch state can grow to thousands of ids::
+
+    version = 1
+    new = ["gpu-training-dilemma"]
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ feed lists at once, so an entry still in the feed is never imported twice."""
 def _validate(data: dict[str, Any]) -> str | None:
     if "feeds" in data and not isinstance(data["feeds"], dict):
         return "unexpected structure: 'feeds' should be a table"
+    return None
+
+
+def _validate_marks(data: dict[str, Any]) -> str | None:
     if "new" in data and not isinstance(data["new"], list):
         return "unexpected structure: 'new' should be an array"
     return None
@@ -117,13 +125,12 @@ def _append_capped(entry: dict[str, Any], name: str, items: Iterable[str]) -> No
 
 
 class FeedState(StoredFile):
-    """Fetch state of every feed and the "new" marks, in one TOML file.
+    """Fetch state of every feed, in one TOML file.
 
     Refreshes of several feeds at once (threads, or two instances of the app) each
     change only their own feed's table under the lock, so none loses another's news.
-    If the file does not parse, reads give nothing known (every entry would look new,
-    but the imports themselves never duplicate files) and writes raise
-    :class:`UserDataError` without touching it.
+    If the file does not parse, reads give nothing known and writes raise
+    :class:`UserDataError` without touching it (a refresh refuses to start).
 
     Args:
         path: The file, normally ``<data dir>/feeds-state.toml``.
@@ -160,43 +167,27 @@ class FeedState(StoredFile):
 
         self.store.update(apply)
 
-    def record_imported(
-        self, url: str, ids: Iterable[str], links: Iterable[str], keys: Iterable[str]
-    ) -> None:
-        """Remember one imported entry: its ids and links, and its article as new.
+    def record_imported(self, url: str, ids: Iterable[str], links: Iterable[str]) -> None:
+        """Remember one imported entry by its ids and links.
 
         Called after each entry, so an interrupted refresh keeps what it did.
 
         Args:
             url: The feed's URL.
             ids: The entry's ids (its GUID, or the fallback id), never to import again.
-            links: The entry's links, never to import again either.
-            keys: The keys of the articles it became, marked new until opened.
+            links: The entry's links (and its variants'), never to import again either.
 
         Raises:
             UserDataError: The file does not parse or cannot be saved.
         """
-        ids, links, keys = list(ids), list(links), list(keys)
+        ids, links = list(ids), list(links)
 
         def change(entry: dict[str, Any]) -> None:
             _append_capped(entry, "seen", ids)
             _append_capped(entry, "links", links)
             entry["imported"] = _count(entry, "imported") + 1
 
-        key = same_url(url)
-
-        def apply(data: dict[str, Any]) -> None:
-            feeds: dict[str, Any] = data.setdefault("feeds", {})
-            entry = feeds.get(key)
-            if not isinstance(entry, dict):
-                entry = feeds[key] = {}
-            change(entry)
-            new = _strings(data, "new")
-            new.extend(k for k in keys if k not in new)
-            if new:
-                data["new"] = new
-
-        self.store.update(apply)
+        self._change_feed(url, change)
 
     def record_known(self, url: str, ids: Iterable[str], links: Iterable[str]) -> None:
         """Remember more ids and links of entries already imported (a changed GUID).
@@ -284,11 +275,42 @@ class FeedState(StoredFile):
 
         self.store.update(change)
 
-    def new_keys(self) -> frozenset[str]:
-        """Return the keys of articles that arrived from feeds and were not opened yet."""
-        return frozenset(_strings(self._data(), "new"))
 
-    def clear_new(self, key: str) -> None:
+class NewMarks(StoredFile):
+    """Articles that arrived from feeds and were not opened yet, in ``new.toml``.
+
+    Args:
+        path: The file, normally ``<data dir>/new.toml``.
+        clock: Unused but for moved-aside files' names.
+    """
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__(path, _validate_marks, clock)
+
+    def keys(self) -> frozenset[str]:
+        """Return the keys of the articles marked new (none if the file is broken)."""
+        try:
+            return frozenset(_strings(self.store.load_shared(), "new"))
+        except UserDataError:
+            return frozenset()
+
+    def add(self, keys: Iterable[str]) -> None:
+        """Mark articles as new.
+
+        Raises:
+            UserDataError: The file does not parse or cannot be saved.
+        """
+        keys = list(keys)
+
+        def change(data: dict[str, Any]) -> None:
+            new = _strings(data, "new")
+            new.extend(key for key in keys if key not in new)
+            if new:
+                data["new"] = new
+
+        self.store.update(change)
+
+    def clear(self, key: str) -> None:
         """Take the "new" mark off an article (it was opened).
 
         Does not touch the disk when the article was not marked.
@@ -296,7 +318,7 @@ class FeedState(StoredFile):
         Raises:
             UserDataError: The file does not parse or cannot be saved.
         """
-        if key not in self.new_keys():
+        if key not in self.keys():
             return
 
         def change(data: dict[str, Any]) -> None:

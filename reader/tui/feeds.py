@@ -1,0 +1,96 @@
+"""Refreshing the feeds from the interface (``R`` in the Library), run in a worker thread.
+
+Progress goes to the Library's status line; the outcome is a notification, and the
+library is scanned again so the new articles appear, marked • until opened.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from reader.tui.app import ReaderApp
+
+
+def _status(app: ReaderApp, line: str) -> None:
+    screen = app.library_screen
+    if screen is not None:
+        screen.show_feed_progress(line)
+
+
+def refresh_feeds(app: ReaderApp) -> None:
+    """Refresh every feed into the reader's own library; call from a worker thread.
+
+    Args:
+        app: The running app (only touched through ``call_from_thread``).
+    """
+    from textual.worker import get_current_worker
+
+    from reader.sources.feed_refresh import FeedRefresher, FeedResult
+    from reader.userdata.paths import resolve_data_dir
+    from reader.userdata.store import UserDataError
+
+    userdata = app.userdata
+    try:
+        feeds = userdata.feeds.read()
+    except UserDataError as error:
+        app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+        return
+    if not feeds:
+        app.call_from_thread(
+            app.notify,
+            "No feeds yet. Follow one with: reader feeds add URL",
+            title="Feeds",
+            markup=False,
+        )
+        return
+    total = len(feeds)
+    done: list[FeedResult] = []
+    worker = get_current_worker()
+
+    def line(extra: str = "") -> str:
+        text = f"Refreshing {total} feed{'s' if total != 1 else ''}… {len(done)}/{total} done"
+        return f"{text} · {clean_line(extra)}" if extra else text
+
+    def progress(url: str, message: str) -> None:
+        if worker.is_cancelled:
+            refresher.cancel()
+        app.call_from_thread(_status, app, line(message))
+
+    refresher = FeedRefresher(
+        userdata.feeds,
+        userdata.feed_state,
+        resolve_data_dir() / "library",
+        marks=userdata.new_marks,
+        progress=progress,
+    )
+    app.call_from_thread(_status, app, line())
+    try:
+        for result in refresher.refresh_all(feeds):
+            done.append(result)
+            name = result.title or result.url
+            app.call_from_thread(_status, app, line(f"{name}: {result.summary()}"))
+    except UserDataError as error:
+        app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+        return
+    new = sum(len(result.articles) for result in done)
+    failed = [result for result in done if not result.ok]
+    summary = (
+        f"{new} new article{'s' if new != 1 else ''} from {total} feed{'s' if total != 1 else ''}"
+    )
+    severity = "information"
+    if failed:
+        severity = "warning"
+        first = failed[0]
+        summary += f"; {len(failed)} failed ({first.title or first.url}: {first.error})"
+    app.call_from_thread(
+        app.notify, clean_line(summary), title="Feeds", severity=severity, markup=False
+    )
+    if new:
+        app.call_from_thread(app.rescan)
+    else:
+        screen = app.library_screen
+        if screen is not None:
+            app.call_from_thread(screen.show_status)
