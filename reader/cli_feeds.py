@@ -121,7 +121,7 @@ def import_library(cli_roots: list[str] | None) -> Path:
     """Where feeds import into: the first ``--library``, else ``<data dir>/library``."""
     import os
 
-    from reader.userdata.paths import resolve_data_dir
+    from reader.paths import resolve_data_dir
 
     if cli_roots:
         return Path(os.path.expanduser(cli_roots[0]))

@@ -89,7 +89,7 @@ class UserData:
         notes: ``notes.toml``.
         state: ``state.toml``.
         data_dir: The data directory (imported articles, feed state); ``None`` until
-            first needed, then :func:`~reader.userdata.paths.resolve_data_dir`.
+            first needed, then :func:`~reader.paths.resolve_data_dir`.
     """
 
     def __init__(
@@ -118,7 +118,7 @@ class UserData:
 
     def _data_dir(self) -> Path:
         if self.data_dir is None:
-            from reader.userdata.paths import resolve_data_dir
+            from reader.paths import resolve_data_dir
 
             self.data_dir = resolve_data_dir()
         return self.data_dir
