@@ -9,14 +9,16 @@ CLI reports like its own, and JSON is printed by the printer the CLI hands over.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from reader.sanitize import clean_line
 
+# Imported by every command's parser: no typing or pathlib here (see reader.cli).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any
 
     from reader.sources.feed_refresh import FeedResult
     from reader.userdata import UserData
@@ -120,6 +122,7 @@ def add_feeds_parser(
 def import_library(cli_roots: list[str] | None) -> Path:
     """Where feeds import into: the first ``--library``, else ``<data dir>/library``."""
     import os
+    from pathlib import Path
 
     from reader.paths import resolve_data_dir
 
@@ -158,6 +161,8 @@ def run_feeds(args: Any, config_dir: Path, print_json: JsonPrinter) -> int:
         if action == "remove":
             return _remove(feeds, state, args.url)
         if action == "import":
+            from pathlib import Path
+
             return _import_opml(feeds, Path(args.file))
         if action == "export":
             return _export(feeds)

@@ -46,12 +46,12 @@ def _text(language: str) -> tuple[str, list[str]]:
     """The title and paragraphs of the bundled GPU article in one language."""
     text = (BUNDLED_LIBRARY / f"gpu-training-dilemma.{language}.txt").read_text("utf-8")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0].strip('„“"«» '), [line for line in lines[1:] if len(line) > 120]
+    return lines[0].strip('„“”"«» '), [line for line in lines[1:] if len(line) > 120]
 
 
 def article_title(number: int, language: str = "en") -> str:
     """The title article ``number`` has in ``language``."""
-    return f"{_text(language)[0]} ({number})"
+    return f"{number}: {_text(language)[0]}"
 
 
 def article_url(site: Any, number: int, language: str = "en") -> str:

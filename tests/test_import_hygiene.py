@@ -68,7 +68,7 @@ def _culprits(modules: list[str], watched: tuple[str, ...]) -> dict[str, list[st
         # Bringing articles in from the web: no Textual.
         (("reader.sources",), INTERFACE_ONLY),
         # The command line's modules load the interface and the web only when asked.
-        (("reader.cli", "reader.__main__"), INTERFACE_ONLY + FETCHING_ONLY),
+        (("reader.cli", "reader.cli_feeds", "reader.__main__"), INTERFACE_ONLY + FETCHING_ONLY),
     ],
 )
 def test_headless_modules_do_not_import_the_interface(
@@ -168,3 +168,50 @@ def test_start_up_and_search_import_nothing_that_fetches(tmp_path, argv) -> None
 
 def test_the_interface_module_imports_nothing_that_fetches() -> None:
     assert _imported_after(["reader.tui.app"], (*FETCHING_ONLY, "reader.sources")) == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["reader.sources.feeds", "reader.sources.feed_refresh", "reader.userdata.feed_state"],
+)
+def test_feed_modules_import_neither_textual_nor_feedparser(module: str) -> None:
+    """Feed code is headless, and feedparser is loaded only when a document is parsed."""
+    code = (
+        f"import sys, {module}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('textual', 'feedparser', 'defusedxml', 'httpx')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("argv", [["search", "GPU"], ["list", "--json"], ["feeds", "list"]])
+def test_start_up_search_and_listing_feeds_parse_no_feed(tmp_path, argv) -> None:  # type: ignore[no-untyped-def]
+    """`reader search` and `reader list` never load the feed code; `feeds list` reads
+    feeds.toml without feedparser (only refresh and add parse feeds)."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from reader.cli import main\n"
+        "quiet = io.StringIO()\n"
+        "with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):\n"
+        f"    main({argv!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('feedparser', 'defusedxml')"
+        " or m.startswith(('reader.sources', 'reader.userdata.feed'))))\n"
+    )
+    env = {
+        "READER_CONFIG_DIR": str(tmp_path / "config"),
+        "READER_CACHE_DIR": str(tmp_path / "cache"),
+        "READER_DATA_DIR": str(tmp_path / "data"),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env=env, check=True
+    )
+    loaded = result.stdout.strip().splitlines()[-1]
+    if argv[0] == "feeds":
+        assert "feedparser" not in loaded and "defusedxml" not in loaded
+        assert "reader.sources.feed_refresh" not in loaded
+    else:
+        assert loaded == "[]"
