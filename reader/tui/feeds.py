@@ -28,8 +28,8 @@ def refresh_feeds(app: ReaderApp) -> None:
     """
     from textual.worker import get_current_worker
 
-    from reader.sources.feed_refresh import FeedRefresher, FeedResult
     from reader.paths import resolve_data_dir
+    from reader.sources.feed_refresh import FeedRefresher, FeedResult
     from reader.userdata.store import UserDataError
 
     userdata = app.userdata
