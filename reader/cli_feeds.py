@@ -318,10 +318,15 @@ def _refresh(userdata: UserData, library: Path, print_json: JsonPrinter | None, 
         progress=None if quiet else progress,
     )
     results: list[FeedResult] = []
-    for result in refresher.refresh_all(chosen):
-        results.append(result)
-        if print_json is None:
-            print(f"{_name(result.title, result.url)}: {clean_line(result.summary())}", flush=True)
+    try:
+        for result in refresher.refresh_all(chosen):
+            results.append(result)
+            if print_json is None:
+                line = f"{_name(result.title, result.url)}: {clean_line(result.summary())}"
+                print(line, flush=True)
+    except KeyboardInterrupt:
+        refresher.cancel()  # what is under way finishes; nothing more is fetched
+        raise
     if print_json is not None:
         order = {feed.url: index for index, feed in enumerate(chosen)}
         results.sort(key=lambda result: order.get(result.url, 0))

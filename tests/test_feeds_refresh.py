@@ -179,6 +179,35 @@ def test_feeds_add_finds_the_feed_a_page_names(
     assert err == "reader: the page names no RSS or Atom feed (no <link rel=alternate>)\n"
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("file:///etc/passwd", "reader: not an http or https URL: file:///etc/passwd\n"),
+        ("javascript:alert(1)", "reader: not an http or https URL: javascript:alert(1)\n"),
+        ("/feed.xml", "reader: not an http or https URL: /feed.xml\n"),
+    ],
+)
+def test_feeds_add_refuses_what_is_no_web_url(
+    config_dir: Path, capsys: pytest.CaptureFixture[str], url: str, message: str
+) -> None:
+    assert run(capsys, "feeds", "add", url) == (1, "", message)
+    assert not (config_dir / "feeds.toml").exists()
+
+
+def test_feeds_add_of_an_unreachable_or_broken_feed_writes_nothing(
+    web_site: Any, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web_site.add("/gone.xml", "gone", status=404, content_type="text/plain")
+    web_site.add("/image.png", b"\x89PNG....", content_type="image/png")
+    for path in ("/gone.xml", "/image.png"):
+        code, out, err = run(capsys, "feeds", "add", web_site.url(path))
+        assert (code, out) == (1, "")
+        assert err.startswith(f"reader: 127.0.0.1:{web_site.port}: ") and err.count("\n") == 1
+    code, _, err = run(capsys, "feeds", "add", "http://127.0.0.1:9/feed.xml")  # nothing listens
+    assert code == 1 and "cannot connect" in err and err.count("\n") == 1
+    assert not (config_dir / "feeds.toml").exists()
+
+
 def test_one_failing_feed_never_stops_the_others(
     web_site: Any, library: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -166,6 +166,8 @@ class FeedRefresher:
         client: An httpx client to share; one is made (and closed) if not given.
         progress: Told about each entry as it is imported or fails.
         concurrency: Feeds fetched at once.
+        cancelled: Asked before each feed and each entry; once it says ``True`` nothing
+            more is fetched (what is under way finishes within its deadline).
     """
 
     def __init__(
@@ -178,6 +180,7 @@ class FeedRefresher:
         client: httpx.Client | None = None,
         progress: Progress | None = None,
         concurrency: int = FEED_CONCURRENCY,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.feeds = feeds
         self.state = state
@@ -187,10 +190,18 @@ class FeedRefresher:
         self._progress = progress
         self._concurrency = max(1, concurrency)
         self._cancelled = threading.Event()
+        self._asked = cancelled
 
     def cancel(self) -> None:
-        """Stop importing further entries (the ones under way finish)."""
+        """Stop fetching further feeds and entries (what is under way finishes)."""
         self._cancelled.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called or the ``cancelled`` callback says so."""
+        if not self._cancelled.is_set() and self._asked is not None and self._asked():
+            self._cancelled.set()
+        return self._cancelled.is_set()
 
     def refresh_all(self, feeds: Sequence[Feed] | None = None) -> Iterator[FeedResult]:
         """Refresh feeds concurrently, giving each result as soon as its feed is done.
@@ -233,6 +244,9 @@ class FeedRefresher:
             client: The httpx client to fetch with.
         """
         result = FeedResult(feed.url, feed.title)
+        if self.is_cancelled:
+            result.status, result.error = "error", "cancelled"
+            return result
         try:
             self._refresh(feed, client, result)
         except Exception as error:  # one feed never stops the others, whatever happened
@@ -275,7 +289,7 @@ class FeedRefresher:
             if not feed.title:
                 self.feeds.set_title(feed.url, parsed.title)
         for entry in self._new_entries(feed.url, parsed.entries, status.seen, status.links):
-            if self._cancelled.is_set():
+            if self.is_cancelled:
                 result.failed.append((entry.link, "cancelled"))
                 break
             if not entry.link:

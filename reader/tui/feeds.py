@@ -55,20 +55,23 @@ def refresh_feeds(app: ReaderApp) -> None:
         return f"{text} · {clean_line(extra)}" if extra else text
 
     def progress(url: str, message: str) -> None:
-        if worker.is_cancelled:
-            refresher.cancel()
-        app.call_from_thread(_status, app, line(message))
+        if not worker.is_cancelled:
+            app.call_from_thread(_status, app, line(message))
 
+    # The app cancels its workers when it quits: no further feed or entry is fetched.
     refresher = FeedRefresher(
         userdata.feeds,
         userdata.feed_state,
         resolve_data_dir() / "library",
         marks=userdata.new_marks,
         progress=progress,
+        cancelled=lambda: worker.is_cancelled,
     )
     app.call_from_thread(_status, app, line())
     try:
         for result in refresher.refresh_all(feeds):
+            if worker.is_cancelled:
+                return  # the app is going: call_from_thread would wait for it forever
             done.append(result)
             name = result.title or result.url
             app.call_from_thread(_status, app, line(f"{name}: {result.summary()}"))
