@@ -181,10 +181,10 @@ def _name(title: str, url: str) -> str:
 
 
 def _list(feeds: Feeds, state: FeedState, print_json: JsonPrinter | None) -> int:
-    rows = []
-    for feed in feeds.read():
-        status = state.status(feed.url)
-        rows.append((feed, status))
+    rows = [(feed, state.status(feed.url)) for feed in feeds.read()]
+    problem = state.error
+    if problem is not None:  # the list is still worth showing, without its history
+        print(f"reader: {clean_line(str(problem))}", file=sys.stderr)
     if print_json is not None:
         print_json(
             [

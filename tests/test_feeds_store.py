@@ -211,3 +211,22 @@ def test_new_marks_are_cleared_one_by_one_and_seen_ids_are_capped(tmp_path: Path
 
 def test_same_url_ignores_case_of_scheme_and_host_and_the_fragment() -> None:
     assert same_url(" HTTPS://Example.org/Feed?x=1#top ") == "https://example.org/Feed?x=1"
+
+
+def test_a_broken_fetch_state_stops_a_refresh_before_anything_is_fetched(
+    isolated_home: Path, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Feeds(config_dir / "feeds.toml").add("http://127.0.0.1:9/feed.xml", "Nowhere")
+    state = isolated_home / "data" / "feeds-state.toml"
+    state.parent.mkdir(parents=True)
+    broken = b"version = 1\n[feeds\n"
+    state.write_bytes(broken)
+    assert main(["feeds", "refresh"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("reader: feeds-state.toml line 2") and err.count("\n") == 1
+    assert state.read_bytes() == broken
+    # the list still shows the feeds, and says why their history is missing
+    assert main(["feeds", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Nowhere\thttp://127.0.0.1:9/feed.xml\tnever\t0 entries\tok")
+    assert err.startswith("reader: feeds-state.toml line 2")
