@@ -128,6 +128,7 @@ class ReaderApp(App[None]):
         self.open_key = open_key
         self.open_language = open_language
         self.scanning = False
+        self._rescan_after_scan = False
         self._theme_restored = False
         self._warmed_up = False
         self._article_css_loaded = False
@@ -308,6 +309,9 @@ class ReaderApp(App[None]):
 
     def _scan_finished(self, rows: list[ArticleRow] | None) -> None:
         self.scanning = False
+        if self._rescan_after_scan:  # files arrived (a feed refresh) while it ran
+            self._rescan_after_scan = False
+            self.rescan()
         if rows is not None:
             self._library_ready(rows)
         else:
@@ -469,8 +473,11 @@ class ReaderApp(App[None]):
         refresh_feeds(self)
 
     def rescan(self) -> None:
-        """Scan the library again (files added, changed or removed)."""
-        if not self.scanning:
+        """Scan the library again (files added, changed or removed); if a scan is
+        running, once more after it."""
+        if self.scanning:
+            self._rescan_after_scan = True
+        else:
             self.scanning = True
             self.scan_library()
 
