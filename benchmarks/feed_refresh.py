@@ -26,9 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.web_site import WebSite  # noqa: E402
-
 from tests.feed_site import Entry, article_title, publish_article, rss, serve_feed  # noqa: E402
+from tests.web_site import WebSite  # noqa: E402
 
 
 def _reader(env: dict[str, str], *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:

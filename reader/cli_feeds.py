@@ -120,15 +120,16 @@ def add_feeds_parser(
 
 
 def import_library(cli_roots: list[str] | None) -> Path:
-    """Where feeds import into: the first ``--library``, else ``<data dir>/library``."""
+    """Where feeds import into: the first ``--library``, else the reader's own library of
+    imported articles (``<data dir>/library``, where ``reader add`` puts them too)."""
     import os
     from pathlib import Path
 
-    from reader.paths import resolve_data_dir
+    from reader.paths import resolve_imported_library
 
     if cli_roots:
         return Path(os.path.expanduser(cli_roots[0]))
-    return resolve_data_dir() / "library"
+    return resolve_imported_library()
 
 
 def run_feeds(args: Any, config_dir: Path, print_json: JsonPrinter) -> int:

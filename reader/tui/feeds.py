@@ -28,7 +28,7 @@ def refresh_feeds(app: ReaderApp) -> None:
     """
     from textual.worker import get_current_worker
 
-    from reader.paths import resolve_data_dir
+    from reader.paths import resolve_imported_library
     from reader.sources.feed_refresh import FeedRefresher, FeedResult
     from reader.userdata.store import UserDataError
 
@@ -62,7 +62,7 @@ def refresh_feeds(app: ReaderApp) -> None:
     refresher = FeedRefresher(
         userdata.feeds,
         userdata.feed_state,
-        resolve_data_dir() / "library",
+        resolve_imported_library(),  # a root of the interface's Library (see reader.cli)
         marks=userdata.new_marks,
         progress=progress,
         cancelled=lambda: worker.is_cancelled,
