@@ -52,7 +52,9 @@ examples:
   reader add https://example.org/de/article.html   the page and all its languages
   reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
   reader notes add gpu-training-dilemma "check this figure" --paragraph 2
-  reader feeds add https://example.org/news/ && reader feeds refresh"""
+  reader feeds add https://example.org/news/ && reader feeds refresh
+  reader words add gpu-training-dilemma Rechenleistung --lang de --with en
+  reader words export --anki words.csv   then in Anki: File > Import"""
 
 
 def clean_line(text: str, *, visible: bool = False) -> str:
@@ -174,6 +176,51 @@ def build_parser() -> argparse.ArgumentParser:
     add_note.add_argument("--lang", dest="item_lang", metavar="CODE")
     add_note.add_argument("--paragraph", type=int, metavar="N", help="from 1; omit for the article")
     also_global(add_note, "action", lang=False)
+    export_notes = note_actions.add_parser(
+        "export", help="write every note as Markdown, with its quote and translation"
+    )
+    export_notes.add_argument(
+        "--markdown", action="store_true", required=True, help="Markdown on standard output"
+    )
+    also_global(export_notes, "action")
+
+    words = commands.add_parser(
+        "words", help="your word list: list, add, remove, export (Anki, Markdown)"
+    )
+    words.add_argument("--json", action="store_true", help="machine-readable output")
+    words.add_argument("--lang", dest="words_lang", metavar="CODE", help="only this language")
+    also_global(words, "sub", lang=False)
+    word_actions = words.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    add_word = word_actions.add_parser(
+        "add", help="save a word with its sentence and the sentence's translation"
+    )
+    add_word.add_argument("key", metavar="KEY")
+    add_word.add_argument("word", metavar="WORD", help="a word or phrase")
+    add_word.add_argument("--lang", dest="item_lang", metavar="CODE", help="variant it is in")
+    add_word.add_argument(
+        "--with",
+        dest="with_lang",
+        metavar="CODE",
+        help="language of the translation (default: your next language the article has)",
+    )
+    add_word.add_argument(
+        "--paragraph", type=int, metavar="N", help="from 1 (default: the first with the word)"
+    )
+    add_word.add_argument("--sentence", type=int, metavar="N", help="from 1, in that paragraph")
+    add_word.add_argument("--meaning", default="", metavar="TEXT", help="what it means")
+    also_global(add_word, "action", lang=False)
+    remove_word = word_actions.add_parser("remove", help="remove a word (every entry of it)")
+    remove_word.add_argument("word", metavar="WORD")
+    remove_word.add_argument("--key", dest="word_key", metavar="KEY", help="only from this article")
+    remove_word.add_argument("--lang", dest="item_lang", metavar="CODE", help="only this language")
+    also_global(remove_word, "action", lang=False)
+    export_words = word_actions.add_parser("export", help="write the list for Anki or as Markdown")
+    target = export_words.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--anki", metavar="FILE.csv", help="CSV of front, back, tags for Anki's File > Import"
+    )
+    target.add_argument("--markdown", action="store_true", help="Markdown on standard output")
+    also_global(export_words, "action")
 
     index = commands.add_parser("index", help="build or refresh the catalog and search index")
     index.add_argument(
@@ -461,7 +508,7 @@ def _run_command(
     args: Arguments, config_dir: Path, config: Any, languages: list[str], library: Any
 ) -> int:
     command = args.command
-    if command in (None, "bookmarks", "notes"):
+    if command in (None, "bookmarks", "notes", "words"):
         from reader.userdata import UserData
 
         userdata = UserData(config_dir)
@@ -472,8 +519,12 @@ def _run_command(
         return _tui(library, userdata, config, languages, args.open, open_language)
     if command == "bookmarks" and args.action:
         return _bookmark_action(args, library, userdata, languages)
+    if command == "notes" and args.action == "export":
+        return _export_notes(library, userdata, languages)
     if command == "notes" and args.action:
         return _note_action(args, library, userdata, languages)
+    if command == "words":
+        return _words(args, library, userdata, languages)
     if command == "index":
         return _index(library, quiet=args.quiet)
     if command == "search":
@@ -1052,4 +1103,203 @@ def _problems(library: Any, as_json: bool) -> int:
         print(f"{clean_path(problem.path)}: {clean_line(problem.reason)}")
     if not problems:
         print("no problems")
+    return 0
+
+
+def _other_language(article: Any, language: str, wanted: str | None, languages: list[str]) -> str:
+    """The language to translate into: ``wanted``, else the first preferred one there is."""
+    from reader.languages import normalize_tag, resolve_language
+
+    if wanted is not None:
+        tag = normalize_tag(wanted) or resolve_language(wanted)
+        if tag is None:
+            raise CliError(f"unknown language {wanted!r}")
+        if tag not in article.variants:
+            have = ", ".join(article.languages)
+            raise CliError(f"'{article.key}' has no {tag} variant (it has: {have})")
+        return str(tag)
+    for tag in [*languages, "en", *article.languages]:
+        if tag != language and tag in article.variants:
+            return str(tag)
+    return ""
+
+
+def _paragraph_texts(library: Any, article: Any, language: str) -> list[str]:
+    """The plain text of each paragraph (block) of one variant."""
+    try:
+        document = library.load(article.variants[language])
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read {article.variants[language].relpath}: {error}") from error
+    return [block.plain_text for block in document.blocks]
+
+
+def _words(args: Arguments, library: Any, userdata: Any, languages: list[str]) -> int:
+    from reader.userdata import UserDataError
+
+    words = userdata.words
+    try:
+        if args.action == "add":
+            return _add_word(args, library, userdata, languages)
+        if args.action == "remove":
+            removed = words.remove(args.word, key=args.word_key, language=args.item_lang)
+            if not removed:
+                raise CliError(f"{clean_line(args.word)!r} is not in your word list")
+            print(f"removed {len(removed)} entr{'ies' if len(removed) != 1 else 'y'}")
+            return 0
+    except UserDataError as error:
+        raise CliError(str(error)) from error
+    except OSError as error:
+        raise CliError(f"cannot write words: {error.strerror or error}") from error
+    entries = words.all()
+    _warn_broken(words)
+    if args.action == "export":
+        from reader.userdata.word_export import anki_csv, words_markdown
+
+        if args.markdown:
+            titles = {}
+            for entry in entries:
+                article = library.article(entry.key)
+                variant = article and article.variants.get(entry.language)
+                if variant is not None:
+                    titles[entry.key] = variant.title
+            sys.stdout.write(words_markdown(entries, titles))
+            return 0
+        from pathlib import Path
+
+        _write_export(Path(args.anki), anki_csv(entries))
+        print(f"wrote {len(entries)} card{'s' if len(entries) != 1 else ''} to {args.anki}")
+        return 0
+    language = getattr(args, "words_lang", None)
+    if language is not None:
+        entries = [entry for entry in entries if entry.language == language]
+    return _print_listing(
+        entries,
+        args.json,
+        lambda w: w.to_json(),
+        lambda w: (
+            clean_line(w.word),
+            w.language,
+            clean_line(w.key),
+            f"¶{w.paragraph + 1}.{w.sentence + 1}",
+            clean_line(w.meaning),
+        ),
+    )
+
+
+def _write_export(path: Path, text: str) -> None:
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent or ".", delete=False, newline=""
+        ) as stream:
+            stream.write(text)
+        os.replace(stream.name, path)
+    except OSError as error:
+        raise CliError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _add_word(args: Arguments, library: Any, userdata: Any, languages: list[str]) -> int:
+    from reader.text.counterpart import counterpart_sentences, find_word
+    from reader.text.sentences import split_sentences
+
+    library.refresh()
+    article = _article(library, args.key)
+    language = _language_of(article, args.item_lang, languages)
+    if not args.word.strip():
+        raise CliError("the word is empty")
+    paragraphs = _paragraph_texts(library, article, language)
+    paragraph = _paragraph(args.paragraph, len(paragraphs))
+    sentence = None
+    if args.sentence is not None:
+        if paragraph is None:
+            raise CliError("--sentence needs --paragraph")
+        sentence = args.sentence - 1
+    found = find_word(paragraphs, language, args.word, paragraph=paragraph, sentence=sentence)
+    if found is None:
+        where = "" if paragraph is None else f" in ¶{paragraph + 1}"
+        if sentence is not None:
+            count = len(split_sentences(paragraphs[paragraph or 0], language))
+            raise CliError(f"sentence must be between 1 and {count}{where}")
+        raise CliError(f"no sentence{where} of {article.key} ({language}) holds that word")
+    paragraph, sentence = found
+    text = split_sentences(paragraphs[paragraph], language)[sentence]
+    other = _other_language(article, language, args.with_lang, languages)
+    translation = ""
+    if other:
+        translated = counterpart_sentences(
+            paragraphs,
+            _paragraph_texts(library, article, other),
+            language,
+            other,
+            paragraph,
+            sentence,
+        )
+        translation = " ".join(translated)
+    saved = userdata.words.add(
+        args.word.strip(),
+        language,
+        article.key,
+        paragraph,
+        sentence,
+        text,
+        other if translation else "",
+        translation,
+        args.meaning,
+    )
+    print(
+        f"saved {clean_line(saved.word)!r} ({language}, ¶{paragraph + 1}, "
+        f"sentence {sentence + 1}) from {clean_line(article.key)}"
+    )
+    return 0
+
+
+def _export_notes(library: Any, userdata: Any, languages: list[str]) -> int:
+    from reader.text.counterpart import counterpart_paragraphs
+    from reader.userdata.word_export import ExportedNote, notes_markdown
+
+    library.refresh()
+    notes = userdata.notes.all()
+    _warn_broken(userdata.notes)
+    texts: dict[tuple[str, str], list[str]] = {}
+
+    def paragraphs_of(article: Any, language: str) -> list[str]:
+        if (article.key, language) not in texts:
+            try:
+                texts[article.key, language] = _paragraph_texts(library, article, language)
+            except CliError:
+                texts[article.key, language] = []
+        return texts[article.key, language]
+
+    exported = []
+    for note in notes:
+        article = library.article(note.key)
+        title = other = other_text = ""
+        quote = note.quote
+        if article is not None and note.language in article.variants:
+            title = article.variants[note.language].title
+            other = _other_language(article, note.language, None, languages)
+            left = paragraphs_of(article, note.language)
+            if note.paragraph is not None and note.paragraph < len(left):
+                quote = left[note.paragraph]
+                if other:
+                    right = paragraphs_of(article, other)
+                    _, group = counterpart_paragraphs(
+                        left, right, note.language, other, note.paragraph
+                    )
+                    other_text = " ".join(right[j] for j in group)
+        exported.append(
+            ExportedNote(
+                note.key,
+                title,
+                note.paragraph,
+                note.language,
+                quote,
+                note.text,
+                other if other_text else "",
+                other_text,
+                note.updated,
+            )
+        )
+    sys.stdout.write(notes_markdown(exported))
     return 0

@@ -90,6 +90,14 @@ class ReaderApp(App[None]):
         Binding("B", "bookmarks", "Bookmarks", tooltip="bookmarks", id="app.bookmarks"),
         Binding("A", "notes", "Notes", tooltip="notes", id="app.notes"),
         Binding(
+            "W",
+            "words",
+            "Words",
+            show=False,
+            tooltip="your word list (with each word's sentence and translation)",
+            id="app.words",
+        ),
+        Binding(
             "s",
             "search",
             "Search",
@@ -436,6 +444,13 @@ class ReaderApp(App[None]):
 
         if not isinstance(self.screen, NotesScreen):
             self.push_screen(NotesScreen())
+
+    def action_words(self) -> None:
+        """Show the word list."""
+        from reader.tui.words_screen import WordsScreen
+
+        if not isinstance(self.screen, WordsScreen):
+            self.push_screen(WordsScreen())
 
     def action_search(self, query: str = "") -> None:
         """Search every language."""

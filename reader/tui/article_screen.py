@@ -220,6 +220,14 @@ class ArticleScreen(Screen[None]):
             tooltip="note on the current paragraph (ctrl+s saves)",
             id="article.note",
         ),
+        Binding(
+            "w",
+            "save_word",
+            "Word",
+            show=False,
+            tooltip="save a word of the current sentence, with the sentence's translation",
+            id="article.word",
+        ),
         Binding("slash", "find", "Find", tooltip="find in the article", id="article.find"),
         Binding(
             "n",
@@ -878,6 +886,89 @@ class ArticleScreen(Screen[None]):
             self._refresh_marks()
 
         self.app.push_screen(NoteEditor(quote=clean(quote), paragraph=index), saved)
+
+    # -- word list ----------------------------------------------------------------------
+
+    def _sentence_position(self) -> tuple[int, int]:
+        """The current paragraph and sentence (0-based)."""
+        sentence = getattr(self, "current_sentence", 0)
+        return self.current_paragraph, sentence if isinstance(sentence, int) else 0
+
+    def action_save_word(self) -> None:
+        if self.language is None or self.document is None or not self.document.blocks:
+            return
+        article = self._article_or_leave()
+        if article is None:
+            return
+        paragraph, sentence = self._sentence_position()
+        paragraph = min(paragraph, len(self.document.blocks) - 1)
+        other = self.right_language if self.parallel else None
+        other = other or self._default_right_language(article, self.language)
+        self._prepare_word(self.document, article, self.language, other, paragraph, sentence)
+
+    @work(thread=True, exclusive=True, group="word")
+    def _prepare_word(
+        self,
+        document: Document,
+        article: Article,
+        language: str,
+        other: str | None,
+        paragraph: int,
+        sentence: int,
+    ) -> None:
+        """Find the sentence and its translation (reads the other variant), then ask."""
+        from reader.text.counterpart import counterpart_sentences
+        from reader.text.sentences import split_sentences
+
+        paragraphs = [block.plain_text for block in document.blocks]
+        sentences = split_sentences(paragraphs[paragraph], language) or [paragraphs[paragraph]]
+        sentence = min(sentence, len(sentences) - 1)
+        translation = ""
+        if other is not None and other in article.variants:
+            try:
+                other_document = reader_app(self).library.load(article.variants[other])
+            except (OSError, ValueError):
+                other_document = None
+            if other_document is not None:
+                right = [block.plain_text for block in other_document.blocks]
+                translation = " ".join(
+                    counterpart_sentences(paragraphs, right, language, other, paragraph, sentence)
+                )
+        self.app.call_from_thread(
+            self._ask_word,
+            language,
+            other if translation else "",
+            paragraph,
+            sentence,
+            clean(sentences[sentence]),
+            clean(translation),
+        )
+
+    def _ask_word(
+        self,
+        language: str,
+        other: str,
+        paragraph: int,
+        sentence: int,
+        text: str,
+        translation: str,
+    ) -> None:
+        from reader.tui.word_picker import WordPicker
+
+        def saved(answer: tuple[str, str] | None) -> None:
+            if answer is None:
+                return
+            word, meaning = answer
+            try:
+                reader_app(self).userdata.words.add(
+                    word, language, self.key, paragraph, sentence, text, other, translation, meaning
+                )
+            except UserDataError as error:
+                self.notify(str(error), severity="error", timeout=8, markup=False)
+                return
+            self.notify(f"Saved “{clean_line(word)}” (W lists your words).", markup=False)
+
+        self.app.push_screen(WordPicker(text, translation), saved)
 
     # -- find in article ----------------------------------------------------------------
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reader.userdata.notes import Note, Notes
     from reader.userdata.state import ReadingState
     from reader.userdata.store import TomlStore, UserDataError
+    from reader.userdata.words import Word, Words
 
 # Submodules are imported on first use: `reader search` reads only config.toml and must
 # start in about the time of `reader --version` (uuid, tempfile and friends cost ~15 ms;
@@ -44,6 +45,8 @@ _LAZY = {
     "TomlStore": "store",
     "UserDataError": "store",
     "utc_now": "clock",
+    "Word": "words",
+    "Words": "words",
 }
 
 
@@ -67,6 +70,8 @@ __all__ = [
     "TomlStore",
     "UserData",
     "UserDataError",
+    "Word",
+    "Words",
     "load_config",
     "resolve_cache_dir",
     "resolve_config_dir",
@@ -90,6 +95,7 @@ class UserData:
         state: ``state.toml``.
         data_dir: The data directory (imported articles, feed state); ``None`` until
             first needed, then :func:`~reader.paths.resolve_data_dir`.
+        words: ``words.toml``.
     """
 
     def __init__(
@@ -104,6 +110,7 @@ class UserData:
         from reader.userdata.clock import utc_now
         from reader.userdata.notes import Notes
         from reader.userdata.state import ReadingState
+        from reader.userdata.words import Words
 
         clock = clock or utc_now
         self.config_dir = Path(config_dir).expanduser()
@@ -149,6 +156,7 @@ class UserData:
 
             self._new_marks = NewMarks(self._data_dir() / "new.toml", self._clock)
         return self._new_marks
+        self.words = Words(self.config_dir / "words.toml", clock)
 
     def problems(self) -> list[UserDataError]:
         """Re-read the app-written files and say which cannot be used.
@@ -157,5 +165,5 @@ class UserData:
             One error per file that cannot be read or does not parse (those files are
             read-only until fixed or moved aside); empty if all is well.
         """
-        found = (part.check() for part in (self.bookmarks, self.notes, self.state))
+        found = (part.check() for part in (self.bookmarks, self.notes, self.state, self.words))
         return [error for error in found if error is not None]
