@@ -53,7 +53,7 @@ examples:
   reader bookmarks add gpu-training-dilemma --lang de --paragraph 3
   reader notes add gpu-training-dilemma "check this figure" --paragraph 2
   reader feeds add https://example.org/news/ && reader feeds refresh
-  reader words add gpu-training-dilemma Rechenleistung --lang de --with en
+  reader words add gpu-training-dilemma Wettbewerbsdruck --lang de --with en
   reader words export --anki words.csv   then in Anki: File > Import"""
 
 
@@ -1200,8 +1200,9 @@ def _write_export(path: Path, text: str) -> None:
 
 
 def _add_word(args: Arguments, library: Any, userdata: Any, languages: list[str]) -> int:
-    from reader.text.counterpart import counterpart_sentences, find_word
+    from reader.text.parallel import ParallelText, SentenceRef
     from reader.text.sentences import split_sentences
+    from reader.text.tokens import find_word
 
     library.refresh()
     article = _article(library, args.key)
@@ -1227,15 +1228,11 @@ def _add_word(args: Arguments, library: Any, userdata: Any, languages: list[str]
     other = _other_language(article, language, args.with_lang, languages)
     translation = ""
     if other:
-        translated = counterpart_sentences(
-            paragraphs,
-            _paragraph_texts(library, article, other),
-            language,
-            other,
-            paragraph,
-            sentence,
+        parallel = ParallelText(
+            paragraphs, _paragraph_texts(library, article, other), language, other
         )
-        translation = " ".join(translated)
+        refs = parallel.counterpart_sentences(SentenceRef(paragraph, sentence))
+        translation = " ".join(parallel.sentence_text(ref, "right") for ref in refs)
     saved = userdata.words.add(
         args.word.strip(),
         language,
@@ -1255,7 +1252,7 @@ def _add_word(args: Arguments, library: Any, userdata: Any, languages: list[str]
 
 
 def _export_notes(library: Any, userdata: Any, languages: list[str]) -> int:
-    from reader.text.counterpart import counterpart_paragraphs
+    from reader.text.parallel import ParallelText
     from reader.userdata.word_export import ExportedNote, notes_markdown
 
     library.refresh()
@@ -1284,9 +1281,8 @@ def _export_notes(library: Any, userdata: Any, languages: list[str]) -> int:
                 quote = left[note.paragraph]
                 if other:
                     right = paragraphs_of(article, other)
-                    _, group = counterpart_paragraphs(
-                        left, right, note.language, other, note.paragraph
-                    )
+                    parallel = ParallelText(left, right, note.language, other)
+                    group = parallel.paragraph_counterpart(note.paragraph)
                     other_text = " ".join(right[j] for j in group)
         exported.append(
             ExportedNote(

@@ -30,12 +30,12 @@ def _words(config_dir: Path) -> Words:
 
 def _save_german(words: Words, meaning: str = "computing power") -> Word:
     return words.add(
-        "Rechenleistung",
+        "Wettbewerbsdruck",
         "de",
         "gpu-training-dilemma",
         2,
         1,
-        "Die Rechenleistung ist knapp.",
+        "Die Wettbewerbsdruck ist knapp.",
         "en",
         "Computing power is scarce.",
         meaning,
@@ -46,17 +46,17 @@ def test_a_saved_word_is_on_disk_with_every_field(config_dir: Path) -> None:
     saved = _save_german(_words(config_dir))
     text = (config_dir / "words.toml").read_text("utf-8")
     assert text.startswith("version = 1\n")
-    assert "[[word]]" in text and 'word = "Rechenleistung"' in text
+    assert "[[word]]" in text and 'word = "Wettbewerbsdruck"' in text
     assert 'translation = "Computing power is scarce."' in text
     again = _words(config_dir).all()
     assert again == [saved]
     assert saved.to_json() == {
-        "word": "Rechenleistung",
+        "word": "Wettbewerbsdruck",
         "language": "de",
         "key": "gpu-training-dilemma",
         "paragraph": 2,
         "sentence": 1,
-        "text": "Die Rechenleistung ist knapp.",
+        "text": "Die Wettbewerbsdruck ist knapp.",
         "translation": {"language": "en", "text": "Computing power is scarce."},
         "meaning": "computing power",
         "created": "2026-01-02T03:04:05Z",
@@ -126,7 +126,7 @@ def test_anki_csv_parses_back_into_front_back_and_tags(config_dir: Path) -> None
     words.add("<b>x</b>", "de", "k", 0, 0, 'Ein "Satz", mit <b>x</b>\nund Zeilen.', "", "", "")
     rows = list(csv.reader(io.StringIO(anki_csv(words.all()))))
     assert rows[0] == [
-        "<b>Rechenleistung</b><br>Die <b>Rechenleistung</b> ist knapp.",
+        "<b>Wettbewerbsdruck</b><br>Die <b>Wettbewerbsdruck</b> ist knapp.",
         "computing power<br><i>Computing power is scarce.</i>",
         "lang::de article::gpu-training-dilemma",
     ]

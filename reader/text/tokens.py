@@ -1,4 +1,4 @@
-"""Words of a sentence, for picking one with a cursor.
+"""Words of a sentence: picking one with a cursor, finding the sentence that holds one.
 
 A word is a run of letters, digits and combining marks (so Devanagari vowel signs
 and Greek accents stay with their letters), joined by an inner apostrophe or hyphen
@@ -10,6 +10,9 @@ phrase is picked by widening the selection.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+
+from reader.text.sentences import split_sentences
 
 
 def _is_cjk(character: str) -> bool:
@@ -66,3 +69,43 @@ def word_spans(sentence: str) -> list[tuple[int, int]]:
                 break
         spans.append((start, index))
     return spans
+
+
+def find_word(
+    paragraphs: Sequence[str],
+    language: str,
+    word: str,
+    *,
+    paragraph: int | None = None,
+    sentence: int | None = None,
+) -> tuple[int, int] | None:
+    """Where a word (or phrase) is read: the first sentence that holds it, in any case.
+
+    Args:
+        paragraphs: The paragraphs of the variant.
+        language: Their language.
+        word: The word or phrase.
+        paragraph: Look only in this 0-based paragraph.
+        sentence: Take this 0-based sentence of ``paragraph`` whether or not it holds
+            the word (the user pointed at it).
+
+    Returns:
+        ``(paragraph, sentence)``, or ``None`` if no sentence holds the word (or the
+        sentence asked for does not exist).
+    """
+    wanted = " ".join(word.split()).casefold()
+    if paragraph is not None:
+        if not 0 <= paragraph < len(paragraphs):
+            return None
+        sentences = split_sentences(paragraphs[paragraph], language)
+        if sentence is not None:
+            return (paragraph, sentence) if 0 <= sentence < len(sentences) else None
+        for index, text in enumerate(sentences):
+            if wanted in " ".join(text.split()).casefold():
+                return paragraph, index
+        return None
+    for number in range(len(paragraphs)):
+        found = find_word(paragraphs, language, word, paragraph=number)
+        if found is not None:
+            return found
+    return None

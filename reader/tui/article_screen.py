@@ -917,7 +917,7 @@ class ArticleScreen(Screen[None]):
         sentence: int,
     ) -> None:
         """Find the sentence and its translation (reads the other variant), then ask."""
-        from reader.text.counterpart import counterpart_sentences
+        from reader.text.parallel import ParallelText, SentenceRef
         from reader.text.sentences import split_sentences
 
         paragraphs = [block.plain_text for block in document.blocks]
@@ -931,9 +931,9 @@ class ArticleScreen(Screen[None]):
                 other_document = None
             if other_document is not None:
                 right = [block.plain_text for block in other_document.blocks]
-                translation = " ".join(
-                    counterpart_sentences(paragraphs, right, language, other, paragraph, sentence)
-                )
+                parallel = ParallelText(paragraphs, right, language, other)
+                refs = parallel.counterpart_sentences(SentenceRef(paragraph, sentence))
+                translation = " ".join(parallel.sentence_text(ref, "right") for ref in refs)
         self.app.call_from_thread(
             self._ask_word,
             language,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual import events
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message

@@ -101,7 +101,7 @@ def words_markdown(words: Sequence[Word], titles: dict[str, str] | None = None) 
             if word.translation:
                 lines.append(f"  - *{_md(word.translation)}* ({word.translation_language})")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 @dataclass(frozen=True)
@@ -153,4 +153,4 @@ def notes_markdown(notes: Sequence[ExportedNote]) -> str:
                 lines.append("")
             lines += [line.rstrip() for line in note.text.splitlines()] or [""]
             lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
