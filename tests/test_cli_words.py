@@ -66,7 +66,9 @@ def test_paragraph_and_sentence_point_at_a_sentence(capsys: pytest.CaptureFixtur
     (entry,) = json.loads(run(capsys, "words", "--json")[1])
     assert entry["translation"]["language"] == "ru"
     assert entry["text"] == "随着全球经济一体化的不断推进，科技领域的竞争日益激烈。"
-    assert entry["translation"]["text"].startswith("По мере углубления глобальной экономической интеграции")
+    assert entry["translation"]["text"].startswith(
+        "По мере углубления глобальной экономической интеграции"
+    )
 
 
 @pytest.mark.parametrize(
