@@ -1,4 +1,4 @@
-"""The word list in the interface: w saves a word of the sentence, W lists, enter opens, d removes."""
+"""The word list in the interface: w saves a word of a sentence, W lists, enter, d."""
 
 from __future__ import annotations
 
