@@ -117,6 +117,7 @@ class UserData:
         self.bookmarks = Bookmarks(self.config_dir / "bookmarks.toml", clock)
         self.notes = Notes(self.config_dir / "notes.toml", clock)
         self.state = ReadingState(self.config_dir / "state.toml", clock)
+        self.words = Words(self.config_dir / "words.toml", clock)
         self.data_dir = data_dir
         self._clock = clock
         self._feeds: Feeds | None = None
@@ -156,7 +157,6 @@ class UserData:
 
             self._new_marks = NewMarks(self._data_dir() / "new.toml", self._clock)
         return self._new_marks
-        self.words = Words(self.config_dir / "words.toml", clock)
 
     def problems(self) -> list[UserDataError]:
         """Re-read the app-written files and say which cannot be used.
