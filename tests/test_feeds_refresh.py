@@ -337,3 +337,28 @@ def test_twenty_entries_of_five_variants_and_a_second_refresh_imports_nothing(
     code, results = refresh_json(capsys)
     assert (code, results[0]["status"], results[0]["new"]) == (0, "not_modified", 0)
     assert article_requests(web_site) == []
+
+
+def test_a_cancelled_refresh_fetches_nothing_more(
+    web_site: Any, library: Path, config_dir: Path
+) -> None:
+    """What the interface relies on when it quits during a refresh."""
+    from reader.sources.feed_refresh import FeedRefresher
+    from reader.userdata import UserData
+
+    url = news_feed(web_site, 3)
+    userdata = UserData(config_dir)
+    userdata.feeds.add(url)
+    asked: list[bool] = []
+
+    def cancelled() -> bool:  # lets the feed be fetched, then says stop
+        asked.append(True)
+        return len(asked) > 1
+
+    refresher = FeedRefresher(userdata.feeds, userdata.feed_state, library, cancelled=cancelled)
+    (result,) = refresher.refresh_all()
+    assert result.status == "error" and result.articles == []
+    assert [why for _, why in result.failed] == ["cancelled"] * 3
+    assert web_site.requests == ["/feed.xml"]
+    assert library_files(library) == []
+    assert userdata.feed_state.status(url).etag == ""  # so the next refresh retries them

@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from reader.sources.importer import ImportResult
 
 FEED_CONCURRENCY = 4
-"""Feeds fetched at once. Each import fetches its variants 6 at a time on top of this."""
+"""Feeds refreshed at once, each with an HTTP client (and connection pool) of its own
+thread, so that a slow site never holds the connections another feed needs."""
+
+ENTRY_CONCURRENCY = 2
+"""Entries of one feed imported at once. Each import fetches its variants 6 at a time,
+so a feed's site sees at most 12 requests at once: the client's connection limit, and
+no request waits for a connection. (20 entries of 5 variants from loopback: 2.9 s one
+at a time, 1.7-1.9 s two at a time, 1.1-1.6 s with three or four.)"""
 
 FEED_MAX_BYTES = 5 * 1024 * 1024
 """The biggest feed document read (feeds are rarely over a few hundred KiB)."""
@@ -225,15 +232,31 @@ class FeedRefresher:
             raise problem
         from reader.sources.fetch import make_client
 
-        client = self._client or make_client()
+        local = threading.local()
+        made: list[httpx.Client] = []
+        made_lock = threading.Lock()
+
+        def client_of_thread() -> httpx.Client:
+            if self._client is not None:
+                return self._client
+            client: httpx.Client | None = getattr(local, "client", None)
+            if client is None:
+                client = local.client = make_client()
+                with made_lock:
+                    made.append(client)
+            return client
+
+        def refresh(feed: Feed) -> FeedResult:
+            return self.refresh_one(feed, client_of_thread())
+
         try:
             workers = min(self._concurrency, len(chosen))
             with ThreadPoolExecutor(workers, thread_name_prefix="feed") as pool:
-                futures = {pool.submit(self.refresh_one, feed, client): feed for feed in chosen}
+                futures = [pool.submit(refresh, feed) for feed in chosen]
                 for future in as_completed(futures):
                     yield future.result()
         finally:
-            if self._client is None:
+            for client in made:
                 client.close()
 
     def refresh_one(self, feed: Feed, client: httpx.Client) -> FeedResult:
@@ -263,7 +286,7 @@ class FeedRefresher:
         return result
 
     def _refresh(self, feed: Feed, client: httpx.Client, result: FeedResult) -> None:
-        from reader.sources.fetch import FetchError, fetch
+        from reader.sources.fetch import fetch
 
         status = self.state.status(feed.url)
         fetched = fetch(
@@ -288,27 +311,23 @@ class FeedRefresher:
             result.title = parsed.title
             if not feed.title:
                 self.feeds.set_title(feed.url, parsed.title)
-        for entry in self._new_entries(feed.url, parsed.entries, status.seen, status.links):
-            if self.is_cancelled:
-                result.failed.append((entry.link, "cancelled"))
-                break
-            if not entry.link:
-                continue  # nothing to import; its id is recorded below
-            try:
-                imported = self._import(entry, client)
-            except FetchError as error:
-                reason = clean_line(str(error)).strip()
-                result.failed.append((entry.link, reason))
-                self._tell(feed.url, f"failed {entry.link}: {reason}")
-                continue
-            sources = _variant_sources(imported.files)
-            self.state.record_imported(feed.url, [entry.id], [*entry.links, *sources])
-            if self.marks is not None:
-                self.marks.add([imported.key])
-            if imported.key not in result.articles:
-                result.articles.append(imported.key)
-            languages = " ".join(imported.languages)
-            self._tell(feed.url, f"{imported.key} ({languages})")
+        fresh = self._new_entries(feed.url, parsed.entries, status.seen, status.links)
+        with ThreadPoolExecutor(ENTRY_CONCURRENCY, thread_name_prefix="entry") as pool:
+            # Submitted oldest first and recorded in that order as each is done.
+            pending = [(entry, pool.submit(self._import, entry, client)) for entry in fresh]
+            for entry, future in pending:
+                imported = future.result()
+                if isinstance(imported, str):
+                    result.failed.append((entry.link, imported))
+                    self._tell(feed.url, f"failed {entry.link}: {imported}")
+                    continue
+                sources = _variant_sources(imported.files)
+                self.state.record_imported(feed.url, [entry.id], [*entry.links, *sources])
+                if self.marks is not None:
+                    self.marks.add([imported.key])
+                if imported.key not in result.articles:
+                    result.articles.append(imported.key)
+                self._tell(feed.url, f"{imported.key} ({' '.join(imported.languages)})")
         if result.failed:
             result.status = "error"
             result.error = f"{len(result.failed)} of the new entries failed: {result.failed[0][1]}"
@@ -350,10 +369,17 @@ class FeedRefresher:
             self.state.record_known(url, known_ids, [])
         return fresh
 
-    def _import(self, entry: FeedEntry, client: httpx.Client) -> ImportResult:
+    def _import(self, entry: FeedEntry, client: httpx.Client) -> ImportResult | str:
+        """Import one entry's page with its variants; the reason, one line, if it failed."""
+        from reader.sources.fetch import FetchError
         from reader.sources.importer import import_article
 
-        return import_article(entry.link, self.library, client=client)
+        if self.is_cancelled:
+            return "cancelled"
+        try:
+            return import_article(entry.link, self.library, client=client)
+        except FetchError as error:
+            return clean_line(str(error)).strip() or "failed"
 
     def _tell(self, url: str, line: str) -> None:
         if self._progress is not None:
