@@ -62,9 +62,6 @@ class Case:
         heavy: Large or slow to parse (left out of corpora for per-key CLI runs).
         literal: Markup that must be shown as typed, in every rendering.
         skip: Why the case cannot be checked here, if it cannot.
-        scan_bug: A known scanner bug that makes the listing check fail today.
-        cli_bug: A known CLI bug that makes ``reader list``/``problems`` output unsafe today.
-        tui_bug: A known interface bug that this case triggers today.
     """
 
     name: str
@@ -79,9 +76,6 @@ class Case:
     heavy: bool = False
     literal: tuple[str, ...] = ()
     skip: str | None = None
-    scan_bug: str | None = None
-    cli_bug: str | None = None
-    tui_bug: str | None = None
 
 
 @dataclass
@@ -375,11 +369,8 @@ def _markup_and_links(c: _Corpus) -> None:
         "[rel](../../etc/passwd) [ok](https://example.org/ok) "
         f"[esc](https://example.org/{ESC}]0;{PAYLOAD}{BEL})\n",
     )
-    # Problems list file names: markup there must stay text too.
-    problems_bug = (
-        "tui/problems_screen.py passes str cells to DataTable, which parses them as Rich "
-        "markup: '[/]' raises MarkupError, '[@click=...]' becomes an action"
-    )
+    # Problems list file names: markup there must stay text too (a DataTable parses str
+    # cells as markup: '[/]' would raise, '[@click=...]' would become an action).
     c.file(
         Case(
             "markup-close-tag-in-problem-path",
@@ -387,7 +378,6 @@ def _markup_and_links(c: _Corpus) -> None:
             "skipped",
             "markup",
             reason="binary",
-            tui_bug=problems_bug,
         ),
         b"Binary\x00",
     )
@@ -398,7 +388,6 @@ def _markup_and_links(c: _Corpus) -> None:
             "skipped",
             "markup",
             reason="binary",
-            tui_bug=problems_bug,
         ),
         b"Binary\x00",
     )
@@ -624,10 +613,6 @@ def _front_matter(c: _Corpus) -> None:
 
 
 def _file_names(c: _Corpus) -> None:
-    cli_key_bug = (
-        "cli.py _list and _search print article keys raw, and their --json output leaves "
-        "C1 and bidi controls unescaped; keys come from file names"
-    )
     names = (
         ("name-esc", f"names/esc-{ESC}[31mred{ESC}]0;{PAYLOAD}{BEL}.md", "Escname file"),
         ("name-c1-bidi", "names/c1-\x9b31m-\u202egnp.md", "Conename file"),
@@ -638,7 +623,7 @@ def _file_names(c: _Corpus) -> None:
     )
     for name, relpath, title in names:
         c.file(
-            Case(name, relpath, "article", "file-name", title=title, cli_bug=cli_key_bug),
+            Case(name, relpath, "article", "file-name", title=title),
             f"# {title}\n\nBody of {name}.\n",
         )
     c.file(
@@ -665,7 +650,6 @@ def _file_names(c: _Corpus) -> None:
             "skipped",
             "file-name",
             reason="second en variant",
-            cli_bug="cli.py _problems prints problem.reason without clean_line",
         ),
         "# Dupname second\n",
     )
@@ -1105,10 +1089,6 @@ def _file_system_traps(c: _Corpus) -> None:
             "file-system",
             reason="path too long",
             prefix=True,
-            scan_bug=(
-                "scan.py iter_page_paths: an entry whose stat() fails is reported only if "
-                "it has a page suffix or is a symlink, so a directory is skipped silently"
-            ),
         ),
         _long_path_chain("traps/longdirs", page=False),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +16,9 @@ from reader.library.markdown_page import parse_markdown_page
     [
         '+++\ntitle = "Hallo"\ndate = 2024-05-01\n+++\nBody.\n',
         '\n\n+++   \ntitle = "Hallo"\ndate = 2024-05-01\n+++  \nBody.\n',
-        '+++\r\ntitle = "Hallo"\r\ndate = 2024-05-01\r\n+++\r\nBody.\r\n'.replace("\r\n", "\n"),
+        '+++\r\ntitle = "Hallo"\r\ndate = 2024-05-01\r\n+++\r\nBody.\r\n',
+        "---\r\ntitle: Hallo\r\ndate: 2024-05-01\r\n---\r\n\r\nBody.\r\n",
+        '+++\rtitle = "Hallo"\rdate = 2024-05-01\r+++\rBody.\r',
         "---\ntitle: Hallo\ndate: 2024-05-01\n---\nBody.\n",
         "\n---  \ntitle: 'Hallo'\ndate: 2024-05-01T10:00:00Z\n...\nBody.\n",
     ],
@@ -95,4 +99,31 @@ def test_markup_in_text_stays_text() -> None:
 
 @given(st.text(max_size=300))
 def test_any_markdown_parses(text: str) -> None:
-    parse_markdown_page(text)
+    document = parse_markdown_page(text)
+    # Whatever the input, the result is something to show: a one-line title and blocks
+    # of text, none empty, and a plain paragraph keeps its words.
+    assert "\n" not in document.title
+    for block in document.blocks:
+        assert block.plain_text.strip() or block.kind in ("rule", "code", "table"), block
+    if text.strip().isalpha():
+        assert document.title == text.strip() or [b.plain_text for b in document.blocks] == [
+            text.strip()
+        ]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_a_windows_file_on_disk_reads_like_a_unix_one(tmp_path: Path, newline: str) -> None:
+    """Through the real path: bytes on disk, scanned and loaded by the library."""
+    from reader.library import Library
+
+    text = '+++\ntitle = "Hallo"\ndate = 2024-05-01\n+++\n\nErster.\n\nZweiter\nTeil.\n'
+    (tmp_path / "page.de.md").write_bytes(text.replace("\n", newline).encode("utf-8"))
+    library = Library([tmp_path])
+    library.scan()
+    article = library.article("page")
+    assert article is not None
+    variant = article.variants["de"]
+    assert (variant.title, variant.date, variant.paragraphs) == ("Hallo", "2024-05-01", 2)
+    document = library.load(variant)
+    assert [block.plain_text for block in document.blocks] == ["Erster.", "Zweiter Teil."]
+    assert library.problems == []

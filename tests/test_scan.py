@@ -276,3 +276,29 @@ def test_untagged_pages_are_detected_and_marked(tmp_path: Path) -> None:
     assert library.article("статья").languages == ["ru"]  # type: ignore[union-attr]
     assert library.article("short").variants["en"].language_source == "default"  # type: ignore[union-attr]
     assert library.article("tagged").variants["fi"].language_source == "filename"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("named", ["post.ru.md", "ru/post.md"])
+@pytest.mark.parametrize("with_catalog", [False, True], ids=["scan", "catalog"])
+def test_a_language_from_the_path_wins_over_front_matter(
+    tmp_path: Path, named: str, with_catalog: bool
+) -> None:
+    """``post.md`` says ``lang: ru`` in its front matter and sorts first by path; the page
+    whose path names the language is kept, the other reported."""
+    from reader.library.catalog import Catalog
+
+    root = tmp_path / "lib"
+    write(root, "post.md", "---\nlang: ru\n---\n# Из заголовка\n\nтекст\n")
+    write(root, named, "# Из пути\n\nтекст\n")
+    if with_catalog:
+        library = Library([root], catalog=Catalog.for_roots([root], tmp_path / "cache"))
+        library.refresh()
+    else:
+        library = scan(root)
+    article = library.article("post")
+    assert article is not None
+    assert article.variants["ru"].relpath == named
+    assert article.variants["ru"].title == "Из пути"
+    [problem] = library.problems
+    assert problem.path == "post.md"
+    assert f"second ru variant of 'post' (kept {named})" == problem.reason

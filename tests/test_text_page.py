@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ def _read(name: str) -> Document:
 
 def test_bundled_german_pages_are_the_seeds_verbatim() -> None:
     if not SEEDS.is_dir():
-        return
+        pytest.skip(f"the seed pages are not here ({SEEDS})")
     assert (BUNDLED / "gpu-training-dilemma.de.txt").read_bytes() == (
         SEEDS / "004_f5f97ae99a3b94b6.txt"
     ).read_bytes()

@@ -17,7 +17,7 @@ from reader.tui.language_picker import LanguagePicker
 from reader.tui.library_screen import LibraryScreen
 from reader.tui.note_editor import NoteEditor
 from reader.tui.notes_screen import NotesScreen
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import make_app, screen_text, settle, wait_for
 
 GPU_DE = "GPU-Trainingsdilemma und globale Perspektive der Branchenentwicklung"
 
@@ -325,7 +325,10 @@ async def test_palette_jumps_to_an_article_by_a_title_in_another_language(config
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Дилемма")
-        await pilot.pause(0.5)
+        from textual.command import CommandList
+
+        results = app.screen.query_one(CommandList)
+        assert await wait_for(pilot, lambda: results.option_count > 0)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -14,7 +14,7 @@ from reader.tui.help_screen import HelpScreen
 from reader.tui.key_bar import KeyBar
 from reader.tui.library_screen import LibraryScreen
 from reader.userdata import UserData
-from tests.tui_helpers import screen_text, settle
+from tests.tui_helpers import screen_text, settle, wait_for
 
 GPU_DE_START = "Mit der fortschreitenden globalen Wirtschaftsintegration"
 
@@ -47,10 +47,10 @@ async def test_open_shows_the_article_before_the_library_is_loaded(
         library, UserData(config_dir), languages=("de",), open_key="gpu-training-dilemma"
     )
     async with app.run_test(size=(120, 32)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ArticleScreen) and app.screen.document is not None:
-                break
+        assert await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ArticleScreen) and app.screen.document is not None,
+        )
         assert not library.scanned  # the full load has not even started
         assert isinstance(app.screen, ArticleScreen)
         assert GPU_DE_START in screen_text(pilot)
@@ -71,14 +71,14 @@ async def test_enter_on_the_first_page_opens_while_the_library_loads(
     library = HeldLibrary(roots, Catalog(path))
     app = ReaderApp(library, UserData(config_dir), languages=("de",))
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.pause(0.05)
-        assert "GPU-Trainingsdilemma" in screen_text(pilot)  # the first page, from the catalog
+        # The first page, from the catalog, while the full load is held.
+        assert await wait_for(pilot, lambda: "GPU-Trainingsdilemma" in screen_text(pilot))
         assert "loading the rest of the list" in screen_text(pilot)
         await pilot.press("down", "enter")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, ArticleScreen) and app.screen.document is not None:
-                break
+        assert await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ArticleScreen) and app.screen.document is not None,
+        )
         assert not library.scanned
         assert GPU_DE_START in screen_text(pilot)
         library.release.set()

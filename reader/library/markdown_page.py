@@ -141,7 +141,10 @@ def parse_markdown_page(text: str) -> Document:
     """Parse a Markdown page (front matter optional) into a :class:`Document`.
 
     Front matter that cannot be parsed is ignored with a notice; the body still shows.
+    Windows (CRLF) and old Mac (CR) line ends are read as ``\n``.
     """
+    if "\r" in text:  # pages read from disk are normalised already (decode.py)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     kind, raw, body = split_front_matter(text)
     meta = FrontMatter()
     notices: list[str] = []

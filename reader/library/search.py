@@ -262,9 +262,11 @@ def _match_form(text: str) -> str:
     """Fold and lower-case ``text`` for highlighting, keeping its length."""
     folded = fold_full(text)
     lowered = folded.lower()
-    if len(lowered) == len(folded):
-        return lowered
-    return "".join(low if len(low := c.lower()) == 1 else c for c in folded)
+    if len(lowered) != len(folded):
+        lowered = "".join(low if len(low := c.lower()) == 1 else c for c in folded)
+    # lower() turns a word-final Σ into ς (ΑΝΑΠΤΥΞΗΣ -> αναπτυξης), after the fold that
+    # made every ς of the text σ: fold it again, or a query in capitals marks nothing.
+    return lowered.replace("ς", "σ")
 
 
 def _is_token_char(char: str) -> bool:
