@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench stress clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
+
+# The randomised fault and timing tests at full strength (20 rounds each; a few in
+# `make test`). READER_STRESS_ROUNDS=N sets the rounds for any pytest run.
+STRESS_TESTS := tests/test_catalog_faults.py tests/test_tui_faults.py
+stress: $(VENV)/.installed-test
+	READER_STRESS_ROUNDS=20 $(BIN)/python -m pytest -q $(STRESS_TESTS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check reader tests benchmarks

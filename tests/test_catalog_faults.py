@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from reader.library.catalog import BUSY_TIMEOUT
+from reader.library.catalog_file import catalog_path
 
 REPO = Path(__file__).resolve().parent.parent
 READER = [sys.executable, "-m", "reader"]
@@ -364,3 +365,118 @@ def test_a_refresh_waits_its_turn_while_another_process_writes_for_long(tmp_path
         env, "--library", str(library), "show", "part-0/article-0000", "--lang", "fr"
     )
     assert "changed" in result.stdout
+
+
+def _mount_namespaces_work() -> bool:
+    """Whether this process may mount a tmpfs in a mount namespace of its own (root)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+needs_mount = pytest.mark.skipif(
+    not _mount_namespaces_work(), reason="needs root and mount namespaces (unshare -m)"
+)
+
+#: Runs "$@" with a small tmpfs on $CACHE (options $OPTIONS), in a private mount
+#: namespace: nothing outside the command sees it.
+_ON_TMPFS = 'mount -t tmpfs -o "$OPTIONS" tmpfs "$CACHE" && exec "$@"'
+
+
+@needs_mount
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("size=160k", "(cannot be written: disk full); reading the library into memory"),
+        ("ro,size=1m", "(read-only file system); reading the library into memory"),
+    ],
+)
+def test_a_full_or_read_only_file_system_under_the_cache_still_lists_and_reads(
+    tmp_path: Path, options: str, expected: str
+) -> None:
+    """The real thing where root may mount: the cache directory on a tiny tmpfs (the
+    disk fills up during the first refresh) or on a read-only one."""
+    library = tmp_path / "library"
+    keys = write_library(library, 60)
+    env = reader_env(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env.update(CACHE=str(cache), OPTIONS=options)
+    for args in (("list", "--json"), ("search", "article")):
+        result = subprocess.run(
+            [
+                "unshare",
+                "-m",
+                "sh",
+                "-c",
+                _ON_TMPFS,
+                "sh",
+                *READER,
+                "--library",
+                str(library),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        told = [line for line in result.stderr.splitlines() if "catalog cache" in line]
+        assert told == [
+            f"reader: cannot use the catalog cache {catalog_path([library], cache)} {expected}"
+        ]
+        if args[0] == "list":
+            assert {entry["key"] for entry in json.loads(result.stdout)} == keys
+        else:
+            assert "article-" in result.stdout
+
+
+@needs_mount
+def test_a_full_disk_under_the_user_data_loses_nothing(tmp_path: Path) -> None:
+    """bookmarks.toml, notes.toml and state.toml on a file system with no room left: a
+    new bookmark or note fails with one line, and every file keeps its bytes."""
+    library = tmp_path / "library"
+    write_library(library, 10)
+    env = reader_env(tmp_path)
+    config = tmp_path / "config"
+    before = make_user_data(env, library)
+    script = (
+        'cp -a "$CONFIG/." "$SAVED" && mount -t tmpfs -o size=64k tmpfs "$CONFIG"'
+        ' && cp -a "$SAVED/." "$CONFIG" && (dd if=/dev/zero of="$CONFIG/filler" bs=1k'
+        ' 2>/dev/null; true) && "$@"; status=$?; cp "$CONFIG"/*.toml "$AFTER"; exit $status'
+    )
+    saved, after = tmp_path / "saved", tmp_path / "after"
+    saved.mkdir()
+    after.mkdir()
+    env.update(CONFIG=str(config), SAVED=str(saved), AFTER=str(after))
+    for args in (
+        ("bookmarks", "add", "part-5/article-0005", "--lang", "en"),
+        ("notes", "add", "part-6/article-0006", "Noch eine Notiz " * 50),
+    ):
+        result = subprocess.run(
+            ["unshare", "-m", "sh", "-c", script, "sh", *READER, "--library", str(library), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].endswith(
+            ".toml: could not be saved (No space left on device) — the change was not saved"
+        )
+        assert user_files(after) == before
+    assert user_files(config) == before
