@@ -7,6 +7,7 @@ import asyncio
 import random
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -19,14 +20,17 @@ from reader.tui.app import ReaderApp
 from reader.tui.article_screen import ArticleScreen
 from reader.tui.library_screen import LibraryScreen
 from reader.userdata import UserData
+from reader.userdata.store import dumps
 from tests.test_catalog_faults import (
     READER,
     REPO,
     damage,
     reader_env,
     stress_rounds,
+    user_files,
     write_library,
 )
+from tests.tmux_driver import TMUX, Tmux
 from tests.tui_helpers import record_notices, screen_text, settle
 
 GPU_DE_START = "Mit der fortschreitenden globalen Wirtschaftsintegration"
@@ -231,3 +235,85 @@ async def test_the_interface_survives_a_library_changing_under_it_while_keys_are
 
     # A hang fails the test instead of stopping the suite.
     await asyncio.wait_for(drive(), timeout=seconds + 120)
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_the_interface_on_a_full_disk_reads_and_keeps_every_byte_of_user_data(
+    tmp_path: Path,
+) -> None:
+    """The reader in a real terminal whose files may not grow past 16 KiB (as on a full
+    disk): the catalog cannot be written, nor can the user's files, which are larger.
+    It lists, opens and switches languages, says once what is wrong with the catalog,
+    says that a bookmark was not saved, and leaves bookmarks, notes and state as they
+    were, byte for byte."""
+    env = reader_env(tmp_path)
+    env.update(TERM="xterm-256color")
+    config = tmp_path / "config"
+    config.mkdir()
+    # Written with the reader's own serialiser, as the app writes them (one entry at a
+    # time through the locked store would take seconds).
+    stamp = "2026-12-01T10:00:00Z"
+    keys = [f"elsewhere/article-{number:03d}" for number in range(300)]
+    files = {
+        "bookmarks.toml": {
+            "version": 1,
+            "bookmark": [
+                {
+                    "key": k,
+                    "language": "de",
+                    "paragraph": 1,
+                    "title": f"Lesezeichen {k}",
+                    "created": stamp,
+                }
+                for k in keys
+            ],
+        },
+        "notes.toml": {
+            "version": 1,
+            "note": [
+                {
+                    "id": f"{n:012x}",
+                    "key": k,
+                    "language": "de",
+                    "paragraph": 1,
+                    "quote": "Zitat",
+                    "text": f"Notiz {n}",
+                    "created": stamp,
+                    "updated": stamp,
+                }
+                for n, k in enumerate(keys)
+            ],
+        },
+        "state.toml": {
+            "version": 1,
+            "articles": {k: {"language": "fr", "paragraph": 2, "updated": stamp} for k in keys},
+        },
+    }
+    for name, data in files.items():
+        (config / name).write_text(dumps(data), encoding="utf-8")
+    userdata = UserData(config)
+    assert len(userdata.bookmarks.for_article(keys[7])) == 1  # the reader reads them
+    before = user_files(config)
+    assert all(len(data) > 16 * 1024 for data in before.values())
+    limited = (
+        "import os, resource, sys;"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384));"
+        "os.execv(sys.executable, [sys.executable, '-m', 'reader', *sys.argv[1:]])"
+    )
+    library = tmp_path / "library"
+    shutil.copytree(bundled_library_path(), library)
+    command = [sys.executable, "-c", limited, "--library", str(library), "--lang", "de"]
+    with Tmux(tmp_path, width=120, height=40, env=env) as tmux:
+        tmux.start(command, cwd=REPO)
+        screen = tmux.wait_for("GPU-Trainingsdilemma", "3 articles", "ulimit -f")
+        assert screen.count("catalog cache") == 1
+        tmux.send_keys("Enter")
+        tmux.wait_for("¶ 1/")
+        tmux.send_keys("]")
+        tmux.send_keys("b")
+        tmux.wait_for("could not be saved")
+        tmux.send_keys("Escape")
+        tmux.wait_for("q Quit")
+        tmux.send_keys("q")
+        assert tmux.wait_for_exit() == 0
+    assert user_files(config) == before
