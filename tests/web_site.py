@@ -163,6 +163,24 @@ class WebSite:
 
         self.routes[path] = handler
 
+    def hold(self, path: str) -> threading.Event:
+        """Answer ``path`` only once the returned event is set (the test decides when)."""
+        route = self.routes[path]
+        assert isinstance(route, Route)
+        release = threading.Event()
+
+        def handler(request: BaseHTTPRequestHandler) -> None:
+            release.wait(60)
+            request.send_response(route.status)
+            if route.content_type is not None:
+                request.send_header("Content-Type", route.content_type)
+            request.send_header("Content-Length", str(len(route.body)))
+            request.end_headers()
+            request.wfile.write(route.body)
+
+        self.routes[path] = handler
+        return release
+
     def hang(self, path: str) -> None:
         """A page that accepts the request and never answers (until the site stops)."""
 

@@ -126,9 +126,11 @@ class ReaderApp(App[None]):
         languages: Iterable[str] = (),
         open_key: str | None = None,
         open_language: str | None = None,
+        import_library: Path | None = None,
     ) -> None:
         super().__init__()
         self.library = library
+        self.import_library = import_library
         self.userdata = userdata
         self.config = config or Config()
         preferred = list(dict.fromkeys([*languages, *self.config.languages]))
@@ -137,6 +139,7 @@ class ReaderApp(App[None]):
         self.open_language = open_language
         self.scanning = False
         self._rescan_after_scan = False
+        self._open_after_scan: str | None = None
         self._theme_restored = False
         self._warmed_up = False
         self._article_css_loaded = False
@@ -313,6 +316,7 @@ class ReaderApp(App[None]):
 
     def _scan_failed(self, message: str) -> None:
         self.scanning = False
+        self._open_after_scan = None
         self.notify(f"Could not read the library: {message}", severity="error", markup=False)
 
     def _scan_finished(self, rows: list[ArticleRow] | None) -> None:
@@ -326,6 +330,9 @@ class ReaderApp(App[None]):
             screen = self.library_screen
             if screen is not None:
                 screen.show_status()
+        if self._open_after_scan is not None and not self.scanning:
+            key, self._open_after_scan = self._open_after_scan, None
+            self.open_article(key)
 
     def _library_ready(self, rows: list[ArticleRow] | None = None) -> None:
         screen = self.library_screen
@@ -477,6 +484,11 @@ class ReaderApp(App[None]):
         yield SystemCommand("Problems", "Files skipped or degraded, and why", self.action_problems)
         yield SystemCommand("Rescan library", "Read the library directory again", self.rescan)
         yield SystemCommand(
+            "Add article from URL",
+            "Import a web page with all its languages (+)",
+            self.action_add_article,
+        )
+        yield SystemCommand(
             "Refresh feeds", "Import new articles from every feed (R)", self.refresh_feeds
         )
 
@@ -495,6 +507,25 @@ class ReaderApp(App[None]):
         else:
             self.scanning = True
             self.scan_library()
+
+    def action_add_article(self) -> None:
+        """Ask for a URL and import the page with its language variants."""
+        from reader.paths import resolve_imported_library
+        from reader.tui.add_article_screen import AddArticleScreen
+
+        if isinstance(self.screen, AddArticleScreen):
+            return
+
+        def added(key: str | None) -> None:
+            if key is None:
+                return
+            if self.scanning:
+                self._open_after_scan = key
+                self.notify("Opening as soon as the library is loaded…")
+            else:
+                self.open_article(key)
+
+        self.push_screen(AddArticleScreen(self.import_library or resolve_imported_library()), added)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_restored and self.userdata.state.ui("theme") != theme:

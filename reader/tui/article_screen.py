@@ -95,6 +95,10 @@ class FindState:
     current: int = 0
 
 
+#: Browsers that run in the terminal (webbrowser falls back to them without a display).
+_TERMINAL_BROWSERS = frozenset({"www-browser", "lynx", "w3m", "links", "links2", "elinks"})
+
+
 class ArticleScreen(Screen[None]):
     """Read one article, in one language or two side by side."""
 
@@ -244,6 +248,14 @@ class ArticleScreen(Screen[None]):
             show=False,
             tooltip="previous match",
             id="article.find_previous",
+        ),
+        Binding(
+            "o",
+            "open_source",
+            "Open source",
+            show=False,
+            tooltip="open the article's web page (its source) in the browser",
+            id="article.source",
         ),
     ]
 
@@ -843,6 +855,49 @@ class ArticleScreen(Screen[None]):
         current = self.right_language if right else self.language
         self.app.push_screen(
             LanguagePicker(article, current, reader_app(self).languages_for(article)), chosen
+        )
+
+    # -- the web page it came from -------------------------------------------------------
+
+    def action_open_source(self) -> None:
+        """Open the variant's ``source`` in the browser (http and https only)."""
+        from reader.sanitize import safe_link
+
+        source = self.document.source if self.document else None
+        if not source:
+            self.notify("This article has no web address (no source).", markup=False)
+            return
+        url = safe_link(source)
+        if url is None:
+            shown = clean_line(source, visible=True)[:80]
+            self.notify(f"Not opened: only http and https links are ({shown}).", markup=False)
+            return
+        self.notify(f"Opening {clean_line(url, visible=True)[:80]}…", markup=False)
+        self._open_in_browser(url)
+
+    @work(thread=True, exclusive=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        # In a thread: webbrowser may start a process and wait for it.
+        import webbrowser
+
+        try:
+            browser = webbrowser.get()
+            # A browser in this terminal would draw over the reader: copy instead.
+            if getattr(browser, "name", "") in _TERMINAL_BROWSERS:
+                opened = False
+            else:
+                opened = browser.open(url)
+        except Exception:  # no browser is a notice, never a crash
+            opened = False
+        if not opened:
+            self.app.call_from_thread(self._no_browser, url)
+
+    def _no_browser(self, url: str) -> None:
+        self.app.copy_to_clipboard(url)
+        self.notify(
+            "No graphical web browser found; the address is copied to the clipboard.",
+            severity="warning",
+            markup=False,
         )
 
     # -- bookmarks and notes ------------------------------------------------------------

@@ -136,6 +136,14 @@ class LibraryScreen(Screen[None]):
             tooltip="refresh the feeds; new articles get a •",
             id="library.refresh_feeds",
         ),
+        Binding(
+            "plus",
+            "app.add_article",
+            "Add",
+            show=False,  # the key bar is full at 100 columns; help and palette list it
+            tooltip="add an article from the web (a URL, with all its languages)",
+            id="library.add",
+        ),
         Binding("q", "quit", "Quit", tooltip="quit", id="library.quit"),
         Binding(
             "escape",
