@@ -62,6 +62,7 @@ class Case:
         heavy: Large or slow to parse (left out of corpora for per-key CLI runs).
         literal: Markup that must be shown as typed, in every rendering.
         skip: Why the case cannot be checked here, if it cannot.
+        permissions: The case needs file permissions to apply (root ignores them).
     """
 
     name: str
@@ -76,6 +77,7 @@ class Case:
     heavy: bool = False
     literal: tuple[str, ...] = ()
     skip: str | None = None
+    permissions: bool = False
 
 
 @dataclass
@@ -1047,6 +1049,7 @@ def _file_system_traps(c: _Corpus) -> None:
             "file-system",
             reason="permission denied",
             skip=root_only,
+            permissions=True,
         ),
         unreadable_file,
     )
@@ -1065,6 +1068,7 @@ def _file_system_traps(c: _Corpus) -> None:
             "file-system",
             reason="permission denied",
             skip=root_only,
+            permissions=True,
         ),
         unreadable_directory,
     )

@@ -51,6 +51,8 @@ def _params(cases: Iterable[Case], *, scan: bool = False) -> list[object]:
     params: list[object] = []
     for case in cases:
         marks: list[pytest.MarkDecorator] = []
+        if case.permissions:
+            marks.append(pytest.mark.permissions)
         if case.skip:
             marks.append(pytest.mark.skip(reason=case.skip))
         params.append(pytest.param(case, id=case.name, marks=marks))

@@ -216,6 +216,7 @@ def test_a_root_that_cannot_be_read_is_named_as_given(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.permissions
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
     path = write(tmp_path, "secret.md", "# Secret\n")
