@@ -3,6 +3,13 @@ bar, marks, find and progress.
 
 The *current paragraph* is the topmost paragraph in view; it is marked in the margin and
 is what ``b`` bookmarks, ``a`` annotates and a language switch keeps.
+
+The *current sentence* (moved with ``)`` and ``(``, shown from the first press on) is a
+sentence of the current paragraph, highlighted; side by side, the sentences that
+translate it are highlighted too (``reader.text.parallel``). While it is in view, its
+paragraph stays the current one. ``v`` cycles side by side -> sentence pairs (each
+sentence followed by its translation) -> one language. A language switch keeps the
+paragraph and the sentence, through the paragraph alignment where the counts differ.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from dataclasses import dataclass, field
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
@@ -26,6 +33,8 @@ from textual.widgets import Input, Static
 from reader.languages import describe, endonym
 from reader.library import Article, Block, Document
 from reader.sanitize import clean, clean_line
+from reader.text.parallel import ParallelText, SentenceRef
+from reader.text.sentences import sentence_spans
 from reader.tui.base import reader_app
 from reader.tui.blocks import block_content, quote_of
 from reader.tui.key_bar import KeyBar
@@ -45,24 +54,45 @@ FIND_PLACEHOLDER = "find in article · enter next · escape close"
 MAX_LAYOUT_WAITS = 20
 #: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
 MAX_BLOCK_CHARS = 20_000
+#: The current sentence and the sentences that translate it: a tint, in every theme.
+SENTENCE_STYLE = "on $accent 22%"
+#: Blocks whose text is not prose: one "sentence" each for ``)`` and ``(``.
+WHOLE_BLOCKS = frozenset({"code", "html", "table", "rule"})
+
+
+def paragraph_content(block: Block | None, width: int) -> Content:
+    """What a block shows in the body (its ``plain`` is what sentences are found in)."""
+    if block is None:
+        return Content("")
+    if len(text := block.plain_text) > MAX_BLOCK_CHARS:
+        more = len(text) - MAX_BLOCK_CHARS
+        return Content.assemble(
+            clean(text[:MAX_BLOCK_CHARS]),
+            (f" … [{more} more characters not shown]", "$text-warning"),
+        )
+    return block_content(block, width)
 
 
 class Paragraph(Static):
-    """One block of the body; ``index`` is its paragraph number (from 0)."""
+    """One block of the body; ``index`` is its paragraph number (from 0).
 
-    def __init__(self, block: Block | None, index: int, width: int, *, side: str = "") -> None:
+    ``content`` replaces the block's own rendering (the sentence-pairs view draws a
+    paragraph's sentences each followed by its translation).
+    """
+
+    def __init__(
+        self,
+        block: Block | None,
+        index: int,
+        width: int,
+        *,
+        side: str = "",
+        content: Content | None = None,
+    ) -> None:
         kind = block.kind if block is not None else "missing"
         classes = f"block kind-{kind} {side}".strip()
-        if block is None:
-            content = Content("")
-        elif len(text := block.plain_text) > MAX_BLOCK_CHARS:
-            more = len(text) - MAX_BLOCK_CHARS
-            content = Content.assemble(
-                clean(text[:MAX_BLOCK_CHARS]),
-                (f" … [{more} more characters not shown]", "$text-warning"),
-            )
-        else:
-            content = block_content(block, width)
+        if content is None:
+            content = paragraph_content(block, width)
         super().__init__(content, classes=classes, markup=False)
         self.block = block
         self.index = index
@@ -157,6 +187,22 @@ class ArticleScreen(Screen[None]):
             id="article.previous_paragraph",
         ),
         Binding(
+            "right_parenthesis",
+            "sentence(1)",
+            "Next sentence",
+            show=False,
+            tooltip="next sentence, highlighted (side by side: with its translation)",
+            id="article.next_sentence",
+        ),
+        Binding(
+            "left_parenthesis",
+            "sentence(-1)",
+            "Previous sentence",
+            show=False,
+            tooltip="previous sentence",
+            id="article.previous_sentence",
+        ),
+        Binding(
             "l",
             "pick_language",
             "Language [ ]",
@@ -209,6 +255,14 @@ class ArticleScreen(Screen[None]):
             "Side by side",
             tooltip="side by side: two languages (interleaved below 100 columns)",
             id="article.parallel",
+        ),
+        Binding(
+            "v",
+            "cycle_view",
+            "Sentences",
+            show=False,
+            tooltip="view: side by side -> sentence pairs -> one language",
+            id="article.sentence_mode",
         ),
         Binding(
             "b",
@@ -283,6 +337,22 @@ class ArticleScreen(Screen[None]):
         self._composed_at: int | None = None
         self._first: tuple[str, int] | None = None
         self._gone = False
+        #: Sentence pairs (each sentence followed by its translation) instead of rows.
+        self.sentence_mode = False
+        #: The current sentence's number within the current paragraph.
+        self.current_sentence = 0
+        #: Whether the current sentence is shown (from the first `)` or `(` on).
+        self.sentence_cursor = False
+        self._parallel_text: ParallelText | None = None
+        self._right_by_index: dict[int, Paragraph] = {}
+        self._note_anchors: list[Widget] = []
+        # Sentence pairs view: where each left sentence, and each translation, is drawn.
+        self._drawn_at: dict[SentenceRef, tuple[Paragraph, int, int]] = {}
+        self._translations_at: dict[SentenceRef, list[tuple[Paragraph, int, int]]] = {}
+        self._highlights: dict[Paragraph, list[tuple[int, int]]] = {}
+        # A language switch in progress: the language, texts and headings switched from,
+        # and the paragraph and sentence to find in the new one.
+        self._switch_from: tuple[str, list[str], list[bool], int, int] | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -463,8 +533,42 @@ class ArticleScreen(Screen[None]):
             self._show(loaded)
 
     def _show(self, loaded: Loaded) -> None:
+        switch, self._switch_from = self._switch_from, None
         self._take(loaded)
-        self._render_body(loaded.paragraph)
+        paragraph, sentence = loaded.paragraph, 0
+        if switch is not None and loaded.document is not None and switch[0] != loaded.language:
+            paragraph, sentence = self._mapped_position(switch, loaded.document)
+            with suppress(UserDataError, OSError):
+                reader_app(self).userdata.state.set_position(self.key, loaded.language, paragraph)
+        self._render_body(paragraph, sentence)
+
+    def _mapped_position(
+        self, switch: tuple[str, list[str], list[bool], int, int], document: Document
+    ) -> tuple[int, int]:
+        """Where the place in the variant switched from is in ``document``: the same
+        paragraph when both have as many (its sentence through the sentence alignment),
+        else through the paragraph alignment."""
+        language, old_texts, old_headings, paragraph, sentence = switch
+        new_texts = [block.plain_text for block in document.blocks[:MAX_VIEW_BLOCKS]]
+        new_language = self.language or ""
+        if len(old_texts) == len(new_texts):
+            if not 0 <= paragraph < len(new_texts):
+                return paragraph, 0
+            pair = ParallelText(
+                [old_texts[paragraph]], [new_texts[paragraph]], language, new_language
+            )
+            place = pair.map_position(SentenceRef(0, sentence))
+            return paragraph, place.sentence
+        parallel = ParallelText(
+            old_texts,
+            new_texts,
+            language,
+            new_language,
+            left_headings=old_headings,
+            right_headings=[block.kind == "heading" for block in document.blocks],
+        )
+        place = parallel.map_position(SentenceRef(paragraph, sentence))
+        return place.paragraph, place.sentence
 
     def _take(self, loaded: Loaded) -> None:
         self.language = loaded.language
@@ -473,15 +577,18 @@ class ArticleScreen(Screen[None]):
         self.right_document = loaded.right_document
         self._error = loaded.error
 
-    def _render_body(self, paragraph: int) -> None:
+    def _render_body(self, paragraph: int, sentence: int = 0) -> None:
         body = self.body
         body.remove_children()
         body.mount_all(self._body_widgets())
-        self._after_body(paragraph)
+        self._after_body(paragraph, sentence)
 
     def _body_widgets(self) -> list[Widget]:
         """The body's widgets for the document(s) taken; remembers the paragraphs."""
         self._paragraphs, self._right_paragraphs, self._anchors = [], [], []
+        self._note_anchors, self._right_by_index, self._highlights = [], {}, {}
+        self._drawn_at, self._translations_at = {}, {}
+        self._parallel_text = None
         widgets: list[Widget] = []
         document = self.document
         width = reader_app(self).config.reading_width
@@ -508,6 +615,9 @@ class ArticleScreen(Screen[None]):
                     self._paragraphs.append(paragraph_widget)
                     widgets.append(paragraph_widget)
                 self._anchors = list(self._paragraphs)
+                self._note_anchors = self._anchors
+            elif self.sentence_mode:
+                widgets.extend(self._sentence_pairs(document, right))
             else:
                 widgets.extend(self._side_by_side(document, right))
             if document.next_title:
@@ -523,8 +633,9 @@ class ArticleScreen(Screen[None]):
             widgets.append(Static("", classes="end-spacer"))
         return widgets
 
-    def _after_body(self, paragraph: int) -> None:
-        """Header, marks, find and status for a new body, then scroll to ``paragraph``."""
+    def _after_body(self, paragraph: int, sentence: int = 0) -> None:
+        """Header, marks, find and status for a new body, then scroll to ``paragraph``
+        (and to ``sentence`` of it, when the current sentence is shown)."""
         article = self._article_or_leave()
         if article is None:
             return
@@ -534,39 +645,150 @@ class ArticleScreen(Screen[None]):
             self._run_find(self.find.query, jump=False)
         target = min(paragraph, max(0, len(self._paragraphs) - 1))
         self.current_paragraph = target
+        self.current_sentence = max(0, min(sentence, self._sentence_count(target) - 1))
         self._refresh_status()
-        self.call_after_refresh(self._go_to_paragraph, target)
+        self.call_after_refresh(self._go_to_paragraph, target, self.current_sentence)
+
+    def _parallel(self, left: Document, right: Document, width: int) -> ParallelText:
+        """The paragraph alignment of the two variants, on the text each block shows."""
+        left_blocks = left.blocks[:MAX_VIEW_BLOCKS]
+        right_blocks = right.blocks[:MAX_VIEW_BLOCKS]
+        return ParallelText(
+            [paragraph_content(block, width).plain for block in left_blocks],
+            [paragraph_content(block, width).plain for block in right_blocks],
+            self.language or "",
+            self.right_language or "",
+            left_headings=[block.kind == "heading" for block in left_blocks],
+            right_headings=[block.kind == "heading" for block in right_blocks],
+        )
+
+    def _count_notice(self, left: Document, right: Document, rows: str) -> list[Widget]:
+        left_count, right_count = len(left.blocks), len(right.blocks)
+        if left_count == right_count:
+            return []
+        message = (
+            f"⚠ {endonym(self.language or '')} has {left_count} paragraphs, "
+            f"{endonym(self.right_language or '')} {right_count}: {rows}."
+        )
+        return [Static(message, classes="notice", markup=False)]
 
     def _side_by_side(self, left: Document, right: Document) -> list[Widget]:
-        """Rows of paragraph *i* beside paragraph *i*; interleaved when narrow."""
+        """Rows of aligned paragraphs side by side (a paragraph beside the one or two that
+        translate it); interleaved when narrow."""
         width = reader_app(self).config.reading_width
         self._interleaved = self.size.width < SIDE_BY_SIDE_MIN_WIDTH
-        widgets: list[Widget] = []
-        left_count, right_count = len(left.blocks), len(right.blocks)
-        if left_count != right_count:
-            message = (
-                f"⚠ {endonym(self.language or '')} has {left_count} paragraphs, "
-                f"{endonym(self.right_language or '')} {right_count}: rows are paired by number."
-            )
-            widgets.append(Static(message, classes="notice", markup=False))
-        for index in range(min(MAX_VIEW_BLOCKS, max(left_count, right_count))):
-            left_block = left.blocks[index] if index < left_count else None
-            right_block = right.blocks[index] if index < right_count else None
-            left_widget = Paragraph(left_block, index, width, side="left")
-            right_widget = Paragraph(right_block, index, width, side="right")
-            self._paragraphs.append(left_widget)
-            self._right_paragraphs.append(right_widget)
+        parallel = self._parallel_text = self._parallel(left, right, width)
+        widgets = self._count_notice(left, right, "rows follow the paragraph alignment")
+        for pair in parallel.pairs:
+            lefts = [Paragraph(left.blocks[i], i, width, side="left") for i in pair.left]
+            rights = [Paragraph(right.blocks[j], j, width, side="right") for j in pair.right]
+            self._paragraphs.extend(lefts)
+            self._right_paragraphs.extend(rights)
+            self._right_by_index.update((widget.index, widget) for widget in rights)
             if self._interleaved:
-                left_widget.styles.max_width = width
-                right_widget.styles.max_width = width
-                right_widget.add_class("interleaved")
-                widgets.extend([left_widget, right_widget])
-                self._anchors.append(left_widget)
-            else:
-                row = Horizontal(left_widget, right_widget, classes="pair")
-                widgets.append(row)
-                self._anchors.append(row)
+                for widget in lefts + rights:
+                    widget.styles.max_width = width
+                for widget in rights:
+                    widget.add_class("interleaved")
+                widgets.extend([*lefts, *rights])
+                self._anchors.extend(lefts)
+                if lefts:
+                    self._note_anchors.extend([(rights or lefts)[-1]] * len(lefts))
+                continue
+            columns: list[Widget] = []
+            for side, members in (("left", lefts), ("right", rights)):
+                if not members:
+                    columns.append(Paragraph(None, -1, width, side=side))
+                elif len(members) == 1:
+                    columns.append(members[0])
+                else:
+                    columns.append(Vertical(*members, classes=f"column {side}-column"))
+            row = Horizontal(*columns, classes="pair")
+            widgets.append(row)
+            # One paragraph in the row: the row marks it; two: each its own top.
+            self._anchors.extend([row] if len(lefts) == 1 else lefts)
+            self._note_anchors.extend([row] * len(lefts))
         return widgets
+
+    def _sentence_pairs(self, left: Document, right: Document) -> list[Widget]:
+        """Each sentence followed by the sentence(s) that translate it, dimmed, paragraph
+        by paragraph (aligned paragraphs: a merge shows its sentences together)."""
+        width = reader_app(self).config.reading_width
+        self._interleaved = True
+        parallel = self._parallel_text = self._parallel(left, right, width)
+        widgets = self._count_notice(left, right, "sentences follow the paragraph alignment")
+        for bead, pair in enumerate(parallel.pairs):
+            # The sentence pairs of a bead, under the left paragraph their first sentence is in.
+            groups: dict[int, list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]]] = {
+                index: [] for index in pair.left
+            }
+            owner = pair.left[0] if pair.left else None
+            for sentences in parallel.sentence_pairs(bead):
+                if sentences.left:
+                    owner = sentences.left[0].paragraph
+                if owner is not None:
+                    groups[owner].append((sentences.left, sentences.right))
+            if not pair.left:
+                # Paragraphs only the right variant has: shown dimmed, on their own.
+                for j in pair.right:
+                    block = right.blocks[j]
+                    extra = Paragraph(block, j, width, side="right")
+                    extra.add_class("interleaved")
+                    extra.styles.max_width = width
+                    widgets.append(extra)
+                continue
+            for index, members in groups.items():
+                widget = self._sentence_pair_paragraph(left.blocks[index], index, width, members)
+                widget.styles.max_width = width
+                self._paragraphs.append(widget)
+                widgets.append(widget)
+        self._anchors = list(self._paragraphs)
+        self._note_anchors = self._anchors
+        return widgets
+
+    def _sentence_pair_paragraph(
+        self,
+        block: Block,
+        index: int,
+        width: int,
+        members: list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]],
+    ) -> Paragraph:
+        """One left paragraph of the sentence pairs view, remembering where it drew what."""
+        parallel = self._parallel_text
+        assert parallel is not None
+        parts: list[Content | str | tuple[str, str]] = []
+        drawn: list[tuple[SentenceRef, int, int]] = []
+        translated: list[tuple[tuple[SentenceRef, ...], int, int]] = []
+        position = 0
+        for number, (lefts, rights) in enumerate(members):
+            if number:
+                parts.append("\n")
+                position += 1
+            for count, ref in enumerate(lefts):
+                if count:
+                    parts.append(" ")
+                    position += 1
+                text = parallel.sentence_text(ref)
+                parts.append(text)
+                drawn.append((ref, position, position + len(text)))
+                position += len(text)
+            translation = " ".join(parallel.sentence_text(ref, "right") for ref in rights)
+            if translation:
+                if lefts:
+                    parts.append("\n")
+                    position += 1
+                parts.append(("  " + translation, "$text-muted"))
+                translated.append((lefts, position + 2, position + 2 + len(translation)))
+                position += 2 + len(translation)
+        widget = Paragraph(
+            block, index, width, side="sentence-pairs", content=Content.assemble(*parts)
+        )
+        for ref, start, end in drawn:
+            self._drawn_at[ref] = (widget, start, end)
+        for lefts, start, end in translated:
+            for ref in lefts:
+                self._translations_at.setdefault(ref, []).append((widget, start, end))
+        return widget
 
     def on_resize(self, event: Resize) -> None:
         if self.parallel and self.right_document is not None:
@@ -574,21 +796,36 @@ class ArticleScreen(Screen[None]):
             if narrow != self._interleaved:
                 self._render_body(self.current_paragraph)
 
-    def _go_to_paragraph(self, index: int, attempts: int = 0) -> None:
+    def _go_to_paragraph(self, index: int, sentence: int = 0, attempts: int = 0) -> None:
         self._measure()
         if 0 <= index < len(self._tops):
             if self._anchors[index].virtual_region.height == 0 and attempts < MAX_LAYOUT_WAITS:
                 # Not laid out yet (rows just mounted, or the screen is coming back from
                 # under a picker): every top would read 0 and the view would stay at the
                 # top while the status names the paragraph. Try again after the next paint.
-                self.call_after_refresh(self._go_to_paragraph, index, attempts + 1)
+                self.call_after_refresh(self._go_to_paragraph, index, sentence, attempts + 1)
             else:
                 self.body.scroll_to(y=self._tops[index], animate=False, immediate=True)
         self.current_paragraph = max(0, index)
+        self.current_sentence = sentence
         self._refresh_status()
+        if self.sentence_cursor:
+            self._show_sentence()
 
     def _measure(self) -> None:
-        self._tops = [anchor.virtual_region.y for anchor in self._anchors]
+        self._tops = [self._body_y(anchor) for anchor in self._anchors]
+
+    def _body_y(self, widget: Widget) -> int:
+        """The top of ``widget`` in the body's scrolling coordinates (rows of aligned
+        paragraphs nest paragraphs one or two levels down)."""
+        y = 0
+        node: Widget | None = widget
+        body = self.body
+        while node is not None and node is not body:
+            y += node.virtual_region.y
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return y
 
     # -- header, marks and status -------------------------------------------------------
 
@@ -653,13 +890,11 @@ class ArticleScreen(Screen[None]):
         for paragraph in self._paragraphs:
             paragraph.set_class(paragraph.index in bookmarked, "bookmarked")
             paragraph.set_class(paragraph.index in by_paragraph, "noted")
-        last = len(self._anchors) - 1
+        last = len(self._note_anchors) - 1
         for index, texts in sorted(by_paragraph.items()):
             if last < 0:
                 break
-            anchor = self._anchors[min(index, last)]
-            if self._interleaved and min(index, last) < len(self._right_paragraphs):
-                anchor = self._right_paragraphs[min(index, last)]
+            anchor = self._note_anchors[min(index, last)]
             for text in reversed(texts):
                 mark = NoteMark(
                     Content.assemble(("✎ ", "$warning"), clean(text)),
@@ -678,13 +913,18 @@ class ArticleScreen(Screen[None]):
         percent = 100 if body.max_scroll_y == 0 else round(100 * body.scroll_y / body.max_scroll_y)
         current = self.current_paragraph
         parts = [f"¶ {current + 1}/{total} · {min(100, percent)}%"] if total else []
+        if total and self.sentence_cursor:
+            count = self._sentence_count(current)
+            if count:
+                parts.append(f"sentence {self.current_sentence + 1}/{count}")
         if current in self._bookmarked:
             parts.append("★ bookmarked")
         count = self._note_counts.get(current, 0)
         if count:
             parts.append(f"✎ {count} note{'s' if count > 1 else ''}")
         if self.parallel and self.right_language:
-            parts.append(f"side by side: {self.language} | {self.right_language}")
+            view = "sentence pairs" if self.sentence_mode else "side by side"
+            parts.append(f"{view}: {self.language} | {self.right_language}")
         if self.find.query:
             found = len(self.find.matches)
             parts.append(
@@ -699,8 +939,15 @@ class ArticleScreen(Screen[None]):
         if len(self._tops) != len(self._anchors):
             self._measure()
         index = max(0, bisect_right(self._tops, int(scroll_y)) - 1)
+        index = min(index, max(0, len(self._paragraphs) - 1))
+        if index != self.current_paragraph and not self._sentence_in_view():
+            # The current sentence went out of view: the topmost paragraph is current,
+            # from its first sentence.
+            self.current_paragraph = index
+            self.current_sentence = 0
+            if self.sentence_cursor:
+                self._paint_sentence()
         # Always refresh: the percentage changes even within one paragraph.
-        self.current_paragraph = min(index, max(0, len(self._paragraphs) - 1))
         self._refresh_status()
 
     # -- moving -------------------------------------------------------------------------
@@ -742,6 +989,151 @@ class ArticleScreen(Screen[None]):
     def action_paragraph(self, step: int) -> None:
         target = max(0, min(len(self._paragraphs) - 1, self.current_paragraph + step))
         self._go_to_paragraph(target)
+
+    # -- sentences ----------------------------------------------------------------------
+
+    def _sentence_spans_of(self, index: int) -> tuple[tuple[int, int], ...]:
+        """Offsets of the sentences of paragraph ``index`` (left side) in the text it
+        shows; computed on first use and cached (``sentence_spans``, ``ParallelText``)."""
+        if not 0 <= index < len(self._paragraphs):
+            return ()
+        if self._parallel_text is not None:
+            return self._parallel_text.sentences(index)
+        widget = self._paragraphs[index]
+        text = widget.base_content.plain
+        if widget.block is not None and widget.block.kind in WHOLE_BLOCKS:
+            return ((0, len(text)),) if text.strip() else ()
+        return sentence_spans(text, self.language or "")
+
+    def _sentence_count(self, index: int) -> int:
+        return len(self._sentence_spans_of(index))
+
+    def action_sentence(self, step: int) -> None:
+        """Move the current sentence by ``step`` (across paragraphs); the first press
+        shows the current sentence where it is."""
+        if not self._paragraphs:
+            return
+        paragraph, sentence = self.current_paragraph, self.current_sentence
+        if not self.sentence_cursor:
+            self.sentence_cursor = True
+            count = self._sentence_count(paragraph)
+            if count:
+                sentence = min(sentence, count - 1)
+            else:
+                paragraph, sentence = self._step_sentence(paragraph, -1, 1)
+        else:
+            paragraph, sentence = self._step_sentence(paragraph, sentence, step)
+        self.current_paragraph, self.current_sentence = paragraph, sentence
+        self._show_sentence()
+        self._refresh_status()
+
+    def _step_sentence(self, paragraph: int, sentence: int, step: int) -> tuple[int, int]:
+        """The sentence ``step`` (+1 or -1) away, skipping paragraphs without any; the
+        same one at either end of the article."""
+        total = len(self._paragraphs)
+        index, target = paragraph, sentence + step
+        while 0 <= index < total:
+            if 0 <= target < self._sentence_count(index):
+                return index, target
+            index += 1 if step > 0 else -1
+            target = 0 if step > 0 else self._sentence_count(index) - 1
+        return paragraph, sentence
+
+    def _sentence_highlights(
+        self,
+    ) -> tuple[dict[Paragraph, list[tuple[int, int]]], tuple[Paragraph, int, int] | None]:
+        """Where to tint: the current sentence (the second value) and its translations."""
+        if not self.sentence_cursor or not self._paragraphs:
+            return {}, None
+        ref = SentenceRef(self.current_paragraph, self.current_sentence)
+        places: list[tuple[Paragraph, int, int]] = []
+        primary: tuple[Paragraph, int, int] | None = None
+        if self.sentence_mode:
+            primary = self._drawn_at.get(ref)
+            places = list(self._translations_at.get(ref, []))
+        else:
+            spans = self._sentence_spans_of(ref.paragraph)
+            if 0 <= ref.sentence < len(spans):
+                primary = (self._paragraphs[ref.paragraph], *spans[ref.sentence])
+            parallel = self._parallel_text
+            if parallel is not None:
+                for other in parallel.counterpart_sentences(ref):
+                    widget = self._right_by_index.get(other.paragraph)
+                    right_spans = parallel.sentences(other.paragraph, "right")
+                    if widget is not None and other.sentence < len(right_spans):
+                        places.append((widget, *right_spans[other.sentence]))
+        result: dict[Paragraph, list[tuple[int, int]]] = {}
+        for widget, start, end in [primary, *places] if primary else places:
+            result.setdefault(widget, []).append((start, end))
+        return result, primary
+
+    def _paint_sentence(self) -> tuple[Paragraph, int, int] | None:
+        """Tint the current sentence and its translations; repaint only what changed."""
+        highlights, primary = self._sentence_highlights()
+        changed = [
+            widget
+            for widget in {*self._highlights, *highlights}
+            if self._highlights.get(widget) != highlights.get(widget)
+        ]
+        self._highlights = highlights
+        self._repaint(changed)
+        return primary
+
+    def _rows_of(self, widget: Paragraph, start: int, end: int) -> tuple[int, int]:
+        """The body rows (first, past the last) that characters ``start:end`` of the
+        widget's text are drawn on, estimated from their share of its text."""
+        top = self._body_y(widget)
+        height = max(1, widget.size.height)
+        length = max(1, len(widget.base_content.plain))
+        first = top + min(height - 1, height * start // length)
+        last = top + min(height, -(-height * end // length))
+        return first, max(first + 1, last)
+
+    def _show_sentence(self) -> None:
+        """Tint the current sentence, and scroll (as little as possible) so that it is
+        in view, with its translation where both fit."""
+        primary = self._paint_sentence()
+        if primary is None:
+            return
+        first, last = self._rows_of(*primary)
+        for widget, spans in self._highlights.items():
+            for start, end in spans:
+                other_first, other_last = self._rows_of(widget, start, end)
+                if max(last, other_last) - min(first, other_first) <= self._view_height():
+                    first, last = min(first, other_first), max(last, other_last)
+        body = self.body
+        top = round(body.scroll_y)
+        if first < top:
+            body.scroll_to(y=first, animate=False, immediate=True)
+        elif last > top + self._view_height():
+            target = min(first, last - self._view_height())
+            body.scroll_to(y=target, animate=False, immediate=True)
+
+    def _view_height(self) -> int:
+        return max(1, self.body.scrollable_content_region.height)
+
+    def _sentence_in_view(self) -> bool:
+        """Whether the current sentence (when shown) is still on screen."""
+        if not self.sentence_cursor:
+            return False
+        _highlights, primary = self._sentence_highlights()
+        if primary is None:
+            return False
+        first, last = self._rows_of(*primary)
+        top = round(self.body.scroll_y)
+        return last > top and first < top + self._view_height()
+
+    def action_cycle_view(self) -> None:
+        """Side by side -> sentence pairs -> one language."""
+        if self.language is None:
+            return
+        if not self.parallel:
+            self.action_toggle_parallel()
+        elif not self.sentence_mode:
+            self.sentence_mode = True
+            self._render_body(self.current_paragraph, self.current_sentence)
+        else:
+            self.action_toggle_parallel()
 
     # -- languages ----------------------------------------------------------------------
 
@@ -789,18 +1181,26 @@ class ArticleScreen(Screen[None]):
         paragraph = self.current_paragraph
         old_total = len(self.document.blocks) if self.document else 0
         new_total = article.variants[language].paragraphs
-        if old_total and new_total and old_total != new_total and not self.parallel:
-            paragraph = round(paragraph * (new_total - 1) / max(1, old_total - 1))
+        if self.document is not None and self.language is not None:
+            # Mapped once the new variant is read (_show): the same paragraph and its
+            # sentence's translation, through the paragraph alignment if counts differ.
+            blocks = self.document.blocks[:MAX_VIEW_BLOCKS]
+            self._switch_from = (
+                self.language,
+                [block.plain_text for block in blocks],
+                [block.kind == "heading" for block in blocks],
+                paragraph,
+                self.current_sentence,
+            )
+        if old_total and new_total and old_total != new_total:
             self.notify(
                 f"{endonym(language)} has {new_total} paragraphs, not {old_total}: "
-                "the position is mapped proportionally."
+                "the position follows the paragraph alignment."
             )
         right = self.right_language
         if self.parallel and right == language:
             right = self.language  # swap sides
         self.load_variant(language, paragraph, right)
-        with suppress(UserDataError, OSError):
-            reader_app(self).userdata.state.set_position(self.key, language, paragraph)
 
     def _default_right_language(self, article: Article, left: str | None) -> str | None:
         app = reader_app(self)
@@ -814,8 +1214,9 @@ class ArticleScreen(Screen[None]):
             return
         if self.parallel:
             self.parallel = False
+            self.sentence_mode = False
             self.right_document = None
-            self._render_body(self.current_paragraph)
+            self._render_body(self.current_paragraph, self.current_sentence)
             return
         article = self._article_or_leave()
         if article is None:
@@ -1071,22 +1472,30 @@ class ArticleScreen(Screen[None]):
         self.find.current = min(self.find.current, max(0, len(self.find.matches) - 1))
         self._paint_matches()
         if jump and self.find.matches:
-            self._go_to_paragraph(self.find.matches[self.find.current][0])
+            self._go_to_match()
         self._refresh_status()
 
     def _paint_matches(self) -> None:
+        self._repaint([*self._paragraphs, *self._right_paragraphs])
+
+    def _repaint(self, widgets: list[Paragraph]) -> None:
+        """Draw these paragraphs again: their text, the sentence tint, the find matches."""
+        if not widgets:
+            return
         current = self.find.matches[self.find.current] if self.find.matches else None
         by_widget: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
         for match in self.find.matches:
             index, side, start, end = match
             by_widget.setdefault((side, index), []).append((start, end, match == current))
-        for side, paragraphs in (("left", self._paragraphs), ("right", self._right_paragraphs)):
-            for paragraph in paragraphs:
-                content = paragraph.base_content
-                for start, end, is_current in by_widget.get((side, paragraph.index), []):
-                    style = "bold reverse $text-warning" if is_current else "reverse"
-                    content = content.stylize(style, start, end)
-                paragraph.update(content)
+        for paragraph in widgets:
+            content = paragraph.base_content
+            for start, end in self._highlights.get(paragraph, ()):
+                content = content.stylize(SENTENCE_STYLE, start, end)
+            side = "right" if paragraph.has_class("right") else "left"
+            for start, end, is_current in by_widget.get((side, paragraph.index), []):
+                style = "bold reverse $text-warning" if is_current else "reverse"
+                content = content.stylize(style, start, end)
+            paragraph.update(content)
 
     async def action_find_next(self, step: int) -> None:
         if not self.find.matches:
@@ -1095,7 +1504,16 @@ class ArticleScreen(Screen[None]):
             return
         self.find.current = (self.find.current + step) % len(self.find.matches)
         self._paint_matches()
-        self._go_to_paragraph(self.find.matches[self.find.current][0])
+        self._go_to_match()
+
+    def _go_to_match(self) -> None:
+        """Scroll to the current match's paragraph (a right-hand match: to the left
+        paragraph aligned with its own)."""
+        index, side, _start, _end = self.find.matches[self.find.current]
+        if side == "right" and self._parallel_text is not None:
+            aligned = self._parallel_text.paragraph_counterpart(index, "right")
+            index = aligned[0] if aligned else index
+        self._go_to_paragraph(index)
 
     def _close_find(self) -> None:
         find = self._find_input()
