@@ -148,6 +148,22 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print an article (plain text when piped)")
     show.add_argument("key", metavar="KEY", help="article key, as 'reader list' shows it")
     show.add_argument("--lang", dest="show_lang", metavar="CODE", help="language variant")
+    show.add_argument(
+        "--with",
+        dest="show_with",
+        metavar="CODE",
+        help="a second language: both variants, aligned paragraph by paragraph",
+    )
+    show.add_argument(
+        "--sentences",
+        action="store_true",
+        help="with --with: aligned sentence by sentence (each followed by its translation)",
+    )
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help='with --with: [{"paragraph", "pairs": [{"left": [...], "right": [...]}]}]',
+    )
     also_global(show, "sub", lang=False)
 
     bookmarks = commands.add_parser("bookmarks", help="list, add or remove bookmarks")
@@ -534,6 +550,10 @@ def _run_command(
     if command == "list":
         return _list(library, languages, args.json)
     if command == "show":
+        if args.show_with is not None:
+            return _show_with(library, args, languages)
+        if args.sentences or args.json:
+            raise CliError("--sentences and --json go with --with CODE", EXIT_USAGE)
         return _show(library, args.key, args.show_lang, languages)
     if command == "bookmarks":
         return _bookmarks(userdata, args.json)
@@ -977,6 +997,38 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
         from reader.render import document_plain
 
         sys.stdout.write(document_plain(document, language))
+    return 0
+
+
+def _show_with(library: Any, args: Arguments, languages: list[str]) -> int:
+    """``reader show KEY --lang A --with B``: two variants aligned (see render_parallel)."""
+    article = _article(library, args.key)
+    left = _language_of(article, args.show_lang, languages)
+    right = _language_of(article, args.show_with, languages)
+    if right == left:
+        raise CliError(f"--with names the same language as the article is shown in ({left})")
+    documents: list[Any] = []
+    for language in (left, right):
+        try:
+            documents.append(library.load(article.variants[language]))
+        except (OSError, ValueError) as error:
+            relpath = article.variants[language].relpath
+            raise CliError(f"cannot read {relpath}: {error}") from error
+    from reader.render_parallel import parallel_plain, parallel_records, parallel_rich
+
+    first, second = documents
+
+    if args.json:
+        _print_json(parallel_records(first, second, left, right, sentences=args.sentences))
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        console = Console(markup=False, highlight=False, emoji=False)
+        width = min(console.width, 100)
+        for text in parallel_rich(first, second, left, right, sentences=args.sentences):
+            console.print(text, width=width)
+    else:
+        sys.stdout.write(parallel_plain(first, second, left, right, sentences=args.sentences))
     return 0
 
 
