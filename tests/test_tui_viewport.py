@@ -168,10 +168,13 @@ def _numbered(count: int, word: str) -> str:
 async def test_a_switch_to_a_variant_with_fewer_paragraphs_maps_the_position(
     tmp_path: Path, config_dir: Path
 ) -> None:
-    """Ten German paragraphs, four English ones: German ¶ 7 (index 6) maps to English
-    index round(6 * 3 / 9) = 2, and back to German round(2 * 9 / 3) = 6."""
+    """Ten German paragraphs, an English translation that made each two one: German ¶ 7
+    (index 6) is in English index 3 (the paragraph alignment), and back in German 6.
+    (English words as long as the German ones: the alignment goes by length.)"""
     (tmp_path / "page.de.txt").write_text(_numbered(10, "Absatz"), encoding="utf-8")
-    (tmp_path / "page.en.txt").write_text(_numbered(4, "Paragraph"), encoding="utf-8")
+    merged = _numbered(10, "Clause").split("\n\n")
+    english = [merged[0]] + [f"{a} {b}" for a, b in zip(merged[1::2], merged[2::2], strict=True)]
+    (tmp_path / "page.en.txt").write_text("\n\n".join(english), encoding="utf-8")
     app = make_app(tmp_path, config_dir, open_key="page")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -179,13 +182,14 @@ async def test_a_switch_to_a_variant_with_fewer_paragraphs_maps_the_position(
         await settle(pilot)
         de = variant_paragraphs(app, "page", "de")
         en = variant_paragraphs(app, "page", "en")
+        assert len(en) == 5
         assert await first_visible_after_wait(pilot, de, 6) == 6
         screen = app.screen
         assert isinstance(screen, ArticleScreen)
         screen.switch_language("en")
         await settle(pilot)
-        assert await first_visible_after_wait(pilot, en, 2) == 2
-        assert status_line(pilot).startswith("¶ 3/4")
+        assert await first_visible_after_wait(pilot, en, 3) == 3
+        assert status_line(pilot).startswith("¶ 4/5")
         screen.switch_language("de")
         await settle(pilot)
         assert await first_visible_after_wait(pilot, de, 6) == 6

@@ -567,6 +567,10 @@ class ArticleScreen(Screen[None]):
             left_headings=old_headings,
             right_headings=[block.kind == "heading" for block in document.blocks],
         )
+        paired = sum(len(pair.left) for pair in parallel.pairs if pair.right)
+        if paired * 2 < len(old_texts):
+            # Lengths that do not correspond (no translation of each other): proportional.
+            return round(paragraph * (len(new_texts) - 1) / max(1, len(old_texts) - 1)), 0
         place = parallel.map_position(SentenceRef(paragraph, sentence))
         return place.paragraph, place.sentence
 
