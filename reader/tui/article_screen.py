@@ -1351,8 +1351,7 @@ class ArticleScreen(Screen[None]):
 
     def _sentence_position(self) -> tuple[int, int]:
         """The current paragraph and sentence (0-based)."""
-        sentence = getattr(self, "current_sentence", 0)
-        return self.current_paragraph, sentence if isinstance(sentence, int) else 0
+        return self.current_paragraph, self.current_sentence
 
     def action_save_word(self) -> None:
         if self.language is None or self.document is None or not self.document.blocks:
