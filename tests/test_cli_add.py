@@ -21,6 +21,7 @@ import reader.sources.fetch as fetch_module
 from reader.cli import main
 from tests.conftest import REPO
 from tests.web_site import (
+    IMPORTED,
     LANGUAGES,
     WebSite,
     article_path,
@@ -70,7 +71,7 @@ def test_add_then_list_shows_one_article_in_every_language(
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("de ") and source_text("de").title in lines[0]
-    assert sum(1 for line in lines if line[:2] in LANGUAGES) == len(LANGUAGES)
+    assert sum(1 for line in lines if line.split()[0] in IMPORTED) == len(LANGUAGES)
     assert any(line.startswith("skipped") and "HTTP 404" in line for line in lines)
     assert lines[-1].startswith("added gpu-training-dilemma: 7 languages (de ")
     imported = isolated_home / "data" / "library"
@@ -79,7 +80,7 @@ def test_add_then_list_shows_one_article_in_every_language(
     assert main(["list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [a["key"] for a in listed] == ["gpu-training-dilemma"]
-    assert sorted(listed[0]["languages"]) == sorted(LANGUAGES)
+    assert sorted(listed[0]["languages"]) == sorted(IMPORTED)
     assert listed[0]["titles"]["ja"] == source_text("ja").title
     # Each variant's text is its page's text.
     assert main(["show", "gpu-training-dilemma", "--lang", "el"]) == 0
@@ -97,9 +98,10 @@ def test_add_json(web_site: WebSite, capsys: pytest.CaptureFixture[str], library
     result = json.loads(out)
     assert set(result) >= {"key", "languages", "files", "skipped"}
     assert result["key"] == "gpu-training-dilemma"
-    assert result["languages"][0] == "en" and sorted(result["languages"]) == sorted(LANGUAGES)
+    assert result["languages"][0] == "en-US"
+    assert sorted(result["languages"]) == sorted(IMPORTED)
     assert sorted(Path(f).name for f in result["files"]) == sorted(
-        f"gpu-training-dilemma.{tag}.md" for tag in LANGUAGES
+        f"gpu-training-dilemma.{tag}.md" for tag in IMPORTED
     )
     skipped = {item["url"]: item["reason"] for item in result["skipped"]}
     assert "HTTP 404" in skipped[web_site.url(article_path("fi"))]

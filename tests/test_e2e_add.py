@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.tmux_driver import TMUX, Tmux
-from tests.web_site import LANGUAGES, WebSite, article_path, build_news_site, source_text
+from tests.web_site import IMPORTED, WebSite, article_path, build_news_site, source_text
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
@@ -47,7 +47,7 @@ def test_plus_adds_a_page_with_its_languages_and_enter_reads_it(
         tmux.send_keys("Enter")
         screen = tmux.wait_for("Added gpu-training-dilemma: 7 languages", timeout=60)
         rows = [line.strip("█▌▐ ") for line in screen.splitlines()]
-        for language in LANGUAGES:  # a progress line per variant
+        for language in IMPORTED:  # a progress line per variant
             assert any(row.startswith(f"{language} ") for row in rows), screen
         assert "HTTP 404" in screen  # the missing Finnish page
         tmux.wait_for("enter open · escape close")
@@ -65,4 +65,4 @@ def test_plus_adds_a_page_with_its_languages_and_enter_reads_it(
     )
     (article,) = json.loads(listed.stdout)
     assert article["key"] == "gpu-training-dilemma"
-    assert sorted(article["languages"]) == sorted(LANGUAGES)
+    assert sorted(article["languages"]) == sorted(IMPORTED)

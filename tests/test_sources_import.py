@@ -12,12 +12,14 @@ from reader.sources.importer import import_article
 from tests.web_site import (
     AD_TEXT,
     FOOTER_TEXT,
+    IMPORTED,
     LANGUAGES,
     NAV_TEXT,
     WebSite,
     article_path,
     build_news_site,
     expected_paragraphs,
+    imported,
     page_html,
     source_text,
 )
@@ -46,13 +48,14 @@ def test_one_page_brings_every_language_variant_as_one_article(
         web_site.url(article_path("de")), tmp_path / "lib", progress=lines.append
     )
     assert result.key == "gpu-training-dilemma"
-    assert sorted(result.languages) == sorted(LANGUAGES)
+    assert sorted(result.languages) == sorted(IMPORTED)
     assert result.languages[0] == "de"  # the page asked for comes first
     names = sorted(path.name for path in (tmp_path / "lib").iterdir())
-    assert names == sorted(f"gpu-training-dilemma.{tag}.md" for tag in LANGUAGES)
+    assert names == sorted(f"gpu-training-dilemma.{tag}.md" for tag in IMPORTED)
     for language in LANGUAGES:
-        fields, body = _front(tmp_path / "lib" / f"gpu-training-dilemma.{language}.md")
-        assert fields["lang"] == language
+        tag = imported(language)  # en_US on the site: en-US
+        fields, body = _front(tmp_path / "lib" / f"gpu-training-dilemma.{tag}.md")
+        assert fields["lang"] == tag
         assert fields["key"] == "gpu-training-dilemma"
         assert fields["title"] == source_text(language).title
         assert fields["date"] == "2024-08-02"
@@ -98,9 +101,9 @@ def test_adding_again_or_adding_a_variant_updates_never_duplicates(
 def test_only_and_no_variants(web_site: WebSite, tmp_path: Path) -> None:
     build_news_site(web_site)
     result = import_article(web_site.url(article_path("de")), tmp_path, only={"en", "ja"})
-    assert sorted(result.languages) == ["en", "ja"]
+    assert sorted(result.languages) == ["en-US", "ja"]  # --only en takes en-US
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "gpu-training-dilemma.en.md",
+        "gpu-training-dilemma.en-US.md",
         "gpu-training-dilemma.ja.md",
     ]
     # Without variants only the page itself is fetched.

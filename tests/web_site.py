@@ -217,6 +217,17 @@ BAR = (
     ("Suomalainen", "fi"),
     ("Latina", "la"),
 )
+#: The hreflang the site writes where it is not the plain tag (as many sites do).
+HREFLANG = {"en": "en_US", "pt": "pt_br"}
+
+
+def imported(language: str) -> str:
+    """The tag an import gives a language of this site (``en_US`` -> ``en-US``)."""
+    return {"en": "en-US", "pt": "pt-BR"}.get(language, language)
+
+
+#: The languages of an import of the article, as the reader tags them.
+IMPORTED = tuple(imported(tag) for tag in LANGUAGES)
 #: Advertised in <link rel=alternate> but not served: 404.
 MISSING = "fi"
 AD_TEXT = "Kaufen Sie jetzt günstige Grafikkarten beim Sponsor"
@@ -262,7 +273,7 @@ def page_html(
     for index, other in enumerate((*languages, MISSING)):
         path = article_path(other, article)
         href = (f"..{path}", site.url(path), f"//127.0.0.1:{site.port}{path}")[index % 3]
-        tag = {"en": "en_US", "de": "de-DE", "pt": "pt-BR"}.get(other, other)
+        tag = HREFLANG.get(other, other)
         links.append(f'<link rel="alternate" hreflang="{tag}" href="{html.escape(href)}">')
     links.append(f'<link rel="alternate" hreflang="x-default" href="{article_path("en")}">')
     bar = []

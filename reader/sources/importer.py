@@ -115,6 +115,11 @@ def _wanted(only: set[str] | None, url: str) -> set[str] | None:
     return wanted
 
 
+def _is_wanted(language: str, wanted: set[str]) -> bool:
+    """``--only en`` takes ``en-US`` too; ``--only pt-BR`` only ``pt-BR``."""
+    return language in wanted or primary_subtag(language) in wanted
+
+
 def _import(
     url: str,
     library: Path,
@@ -139,7 +144,7 @@ def _import(
     if not follow:
         todo = []
     elif wanted is not None:
-        todo = [c for c in todo if c.language in wanted]
+        todo = [c for c in todo if _is_wanted(c.language, wanted)]
     for item in skipped:
         say(f"skipped {item[0]}: {item[1]}")
 
@@ -252,7 +257,7 @@ def _write(
     skipped: list[tuple[str, str]],
     warnings: list[str],
 ) -> ImportResult:
-    chosen = [p for p in pages if wanted is None or p.language in wanted]
+    chosen = [p for p in pages if wanted is None or _is_wanted(p.language, wanted)]
     if not chosen:
         have = ", ".join(p.language for p in pages)
         raise FetchError(url, f"none of the languages asked for (found: {have})")

@@ -1,20 +1,17 @@
 """Which links of a page lead to its language variants, and in which language.
 
 Tags are normalised with the reader's rules (:func:`reader.languages.normalize_tag`:
-``en_US`` -> ``en-US``) and a region that is the language's usual one is folded
-(``de-DE`` -> ``de``, ``pt-BR`` stays), so that an imported article's languages match
-the rest of the library. ``x-default`` is not a language. Only links to the page's own
-site are followed unless the caller allows any host.
+``en_US`` -> ``en-US``, ``PT-br`` -> ``pt-BR``). ``x-default`` is not a language.
+Only links to the page's own site are followed unless the caller allows any host.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlsplit
 
-from reader.languages import normalize_tag
+from reader.languages import normalize_tag, tag_from_filename_suffix
 from reader.sources.extract import Alternate
 
 #: At most this many variants of one page are fetched.
@@ -29,34 +26,19 @@ class Candidate:
     url: str
 
 
-@lru_cache(maxsize=512)
 def page_language(tag: str) -> str | None:
-    """The reader's tag for a tag found on a page (``en_US`` -> ``en``, ``pt_BR`` -> ``pt-BR``),
-    or ``None`` for ``x-default`` and anything that is no language."""
+    """The reader's tag for a tag found on a page (``en_US`` -> ``en-US``, ``pt_br`` ->
+    ``pt-BR``, see :func:`reader.languages.normalize_tag`), or ``None`` for ``x-default``
+    and anything that is no language."""
     if tag.strip().lower() in ("", "x-default"):
         return None
-    normal = normalize_tag(tag.strip())
-    if normal is None:
-        return None
-    parts = normal.split("-")
-    if len(parts) < 2:
-        return normal
-    try:
-        import langcodes
-
-        full = langcodes.Language.get(parts[0]).maximize()
-        given = langcodes.Language.get(normal)
-    except (ValueError, LookupError):
-        return normal
-    # The usual region (and script) of the language is no distinction: fold it.
-    if given.territory in (None, full.territory) and given.script in (None, full.script):
-        return parts[0]
-    return normal
+    return normalize_tag(tag.strip())
 
 
 def site_of(host: str) -> str:
     """The part of a host name that names the site: without ``www.`` and without a
-    language sub-domain (``de.example.org`` -> ``example.org``)."""
+    language sub-domain (``de.example.org`` -> ``example.org``; two letters, as in file
+    names, so that ``api.`` or ``dev.`` are not taken for languages)."""
     host = host.lower().rstrip(".")
     try:
         ipaddress.ip_address(host)
@@ -66,7 +48,7 @@ def site_of(host: str) -> str:
     labels = host.split(".")
     if labels[0] == "www" and len(labels) > 2:
         labels = labels[1:]
-    if len(labels) > 2 and page_language(labels[0]) is not None:
+    if len(labels) > 2 and tag_from_filename_suffix(labels[0]) is not None:
         labels = labels[1:]
     return ".".join(labels)
 
