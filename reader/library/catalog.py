@@ -344,8 +344,6 @@ class Catalog:
         self._conn: sqlite3.Connection | None = None
         #: What went wrong with the file, in one line for the user (``None``: nothing).
         self.problem: str | None = None
-        #: The file that was asked for, also after a fall back to memory.
-        self.wanted_path = self.path
 
     @classmethod
     def for_roots(cls, roots: list[Path], cache_dir: Path | None = None) -> Catalog:
@@ -741,10 +739,8 @@ class Catalog:
                 return self._refresh(roots, default_language, max_bytes, progress, current)
             except CatalogCorruptError:
                 return self._refresh(roots, default_language, max_bytes, progress, None)
-            except (sqlite3.OperationalError, OSError) as error:
-                if self.path is None or (
-                    isinstance(error, sqlite3.OperationalError) and _is_corrupt(error)
-                ):
+            except sqlite3.OperationalError as error:
+                if self.path is None or _is_corrupt(error):
                     raise
                 # The file cannot be written (a full disk, a read-only file or
                 # directory, a lock held for minutes): what was committed stays, and
@@ -752,12 +748,9 @@ class Catalog:
                 self._write_failed(error)
                 return self._refresh(roots, default_language, max_bytes, progress, None)
 
-    def _write_failed(self, error: sqlite3.OperationalError | OSError) -> None:
-        if isinstance(error, sqlite3.OperationalError):
-            reason = "busy: other processes kept writing it" if _is_busy(error) else str(error)
-            reason = _disk_reason(self.path, error) or reason
-        else:
-            reason = (error.strerror or str(error)).lower()
+    def _write_failed(self, error: sqlite3.OperationalError) -> None:
+        reason = "busy: other processes kept writing it" if _is_busy(error) else str(error)
+        reason = _disk_reason(self.path, error) or reason
         with self._lock:
             if self._conn is not None:
                 with suppress(sqlite3.Error):
