@@ -188,7 +188,7 @@ async def test_the_interface_survives_a_library_changing_under_it_while_keys_are
         )
     seconds = 1.5 * stress_rounds(2)  # 3 s in make test, 30 s in make stress
     rng = random.Random(11)
-    keys = ["j", "k", "J", "right_square_bracket", "left_square_bracket", "p", "p", "G", "g"]
+    keys = ["j", "k", "J", "right_square_bracket", "left_square_bracket", "p", "p", "G", "g", "l"]
     app = catalog_app([root], tmp_path / "cache", config_dir)
     changer = LibraryChanger(root, victim, seed=12)
 
