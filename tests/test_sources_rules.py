@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import html
+import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -15,10 +17,10 @@ from hypothesis import strategies as st
 
 from reader.library.markdown_page import parse_markdown_page
 from reader.sources.extract import _escape
-from reader.sources.fetch import fetch, make_client
+from reader.sources.fetch import FetchError, fetch, make_client
 from reader.sources.importer import import_article
 from reader.sources.variants import MAX_VARIANTS, page_language, same_site
-from tests.web_site import WebSite, source_text
+from tests.web_site import WebSite, article_path, build_news_site, source_text
 
 
 @pytest.mark.parametrize(
@@ -151,7 +153,7 @@ def test_a_variant_of_another_shape_is_not_merged(web_site: WebSite, tmp_path: P
 
 def test_the_deadline_holds_against_a_drip(web_site: WebSite) -> None:
     web_site.drip("/drip")
-    with make_client() as client, pytest.raises(Exception, match=r"took longer than 1\.5 s"):
+    with make_client() as client, pytest.raises(FetchError, match=r"took longer than 1\.5 s"):
         fetch(client, web_site.url("/drip"), deadline=1.5)
 
 
@@ -181,3 +183,37 @@ def test_escaped_text_reads_back_as_the_same_text(text: str) -> None:
     shown = "".join(span.text for span in block.spans)
     assert shown == f"x {words}"
     assert all(span.href is None for span in block.spans)
+
+
+def test_a_cancelled_fetch_stops_within_a_second(web_site: WebSite) -> None:
+    web_site.hang("/slow")
+    flag = threading.Event()
+    threading.Timer(0.3, flag.set).start()
+    started = time.monotonic()
+    with make_client() as client, pytest.raises(FetchError, match=r": cancelled$"):
+        fetch(client, web_site.url("/slow"), cancelled=flag.is_set)
+    assert time.monotonic() - started < 5  # the read timeout is 30 s, the deadline 60 s
+
+
+def test_a_cancelled_import_writes_nothing(web_site: WebSite, tmp_path: Path) -> None:
+    build_news_site(web_site)
+    held = [web_site.hold(article_path(tag)) for tag in ("en", "fr", "ja")]
+    flag = threading.Event()
+    lines: list[str] = []
+
+    def progress(line: str) -> None:
+        lines.append(line)
+        flag.set()  # the page itself is in: cancel while its variants are held
+
+    try:
+        with pytest.raises(FetchError, match="cancelled"):
+            import_article(
+                web_site.url(article_path("de")),
+                tmp_path / "lib",
+                progress=progress,
+                cancelled=flag.is_set,
+            )
+    finally:
+        for release in held:
+            release.set()
+    assert not (tmp_path / "lib").exists()

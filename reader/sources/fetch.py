@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextvars
 import time
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,9 +40,20 @@ MAX_BYTES = 10 * 1024 * 1024
 # becomes a large allocation.
 _SLICE = 64 * 1024
 
+# Socket reads wait at most this long at a time, so that a cancelled fetch (the
+# interface quits, ctrl+c) stops within it instead of within the read timeout.
+_SLICE_SECONDS = 0.25
+
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "reader_fetch_deadline", default=None
 )
+_cancelled: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar(
+    "reader_fetch_cancelled", default=None
+)
+
+
+class _Cancelled(httpcore.ReadTimeout):
+    """The caller cancelled the fetch (raised inside httpcore, mapped to FetchError)."""
 
 
 class FetchError(Exception):
@@ -96,7 +107,26 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+        cancelled = _cancelled.get()
+        if cancelled is None:
+            return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+        # In slices, asking between them whether to go on; a socket read that timed out
+        # can be read again (nothing was consumed).
+        until = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if cancelled():
+                raise _Cancelled("cancelled")
+            left = _bounded(
+                None if until is None else until - time.monotonic(), httpcore.ReadTimeout
+            )
+            if left is not None and left <= 0:
+                raise httpcore.ReadTimeout("timed out")
+            step = _SLICE_SECONDS if left is None else min(left, _SLICE_SECONDS)
+            try:
+                return self._stream.read(max_bytes, step)
+            except httpcore.ReadTimeout:
+                if left is not None and left <= _SLICE_SECONDS:
+                    raise
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
@@ -215,6 +245,7 @@ def fetch(
     allowed_types: tuple[str, ...] = HTML_TYPES,
     deadline: float | None = None,
     max_bytes: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Fetched:
     """GET ``url`` within the reader's limits.
 
@@ -230,6 +261,8 @@ def fetch(
             :data:`DEADLINE`, 60 s).
         max_bytes: The largest body accepted, after decompression (default
             :data:`MAX_BYTES`, 10 MiB).
+        cancelled: Asked while waiting for the server (every quarter second); once it
+            says ``True`` the fetch stops with ``FetchError("…: cancelled")``.
 
     Returns:
         The response.
@@ -248,6 +281,7 @@ def fetch(
     host = host_of(target)
     started = time.monotonic()
     token = _deadline.set(started + deadline)
+    cancel_token = _cancelled.set(cancelled)
     try:
         with client.stream("GET", target, headers=headers) as response:
             final = str(response.url)
@@ -272,6 +306,8 @@ def fetch(
     except httpx.UnsupportedProtocol as error:
         raise FetchError(target, f"{host}: redirected to a URL that is not http(s)") from error
     except httpx.TimeoutException as error:
+        if cancelled is not None and cancelled():
+            raise FetchError(target, f"{host}: cancelled") from error
         if time.monotonic() - started >= deadline - 0.05:
             raise FetchError(target, f"{host}: took longer than {deadline:g} s") from error
         what = "connect" if isinstance(error, httpx.ConnectTimeout) else "answer"
@@ -283,6 +319,7 @@ def fetch(
     except (OSError, ValueError) as error:
         raise FetchError(target, f"{host}: {_reason(error)}") from error
     finally:
+        _cancelled.reset(cancel_token)
         _deadline.reset(token)
 
 

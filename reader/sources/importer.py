@@ -63,6 +63,7 @@ def import_article(
     any_host: bool = False,
     client: Any = None,
     progress: Callable[[str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
     """Import the page at ``url`` and its language variants into ``library``.
 
@@ -77,6 +78,8 @@ def import_article(
             made and closed).
         progress: Called with one line per variant fetched or skipped (from worker
             threads, one call at a time).
+        cancelled: Asked while fetching; once it says ``True`` the import stops
+            (within a quarter second) with ``FetchError``, having written nothing.
 
     Returns:
         What was written and skipped.
@@ -93,11 +96,16 @@ def import_article(
                 progress(line)
 
     wanted = _wanted(only, url)
+    stop = threading.Event()
+
+    def is_cancelled() -> bool:
+        return stop.is_set() or (cancelled is not None and cancelled())
+
     own_client = client is None
     if client is None:
         client = make_client()
     try:
-        return _import(url, library, wanted, variants, any_host, client, say)
+        return _import(url, library, wanted, variants, any_host, client, say, is_cancelled, stop)
     finally:
         if own_client:
             client.close()
@@ -128,9 +136,11 @@ def _import(
     any_host: bool,
     client: Any,
     say: Callable[[str], None],
+    cancelled: Callable[[], bool],
+    stop: threading.Event,
 ) -> ImportResult:
     url = check_url(url)
-    origin = _page(client, url)
+    origin = _page(client, url, cancelled)
     warnings: list[str] = []
     found, skipped = candidates(origin.alternates, origin.final_url, any_host=any_host)
     origin_keys = _keys(origin)
@@ -150,7 +160,7 @@ def _import(
 
     def one(candidate: Any) -> _Fetched | tuple[str, str]:
         try:
-            page = _page(client, candidate.url)
+            page = _page(client, candidate.url, cancelled)
         except FetchError as error:
             reason = str(error)
         else:
@@ -165,9 +175,15 @@ def _import(
 
     if todo:
         with ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="fetch") as pool:
-            outcomes = list(pool.map(one, todo))
+            try:
+                outcomes = list(pool.map(one, todo))
+            except BaseException:  # ctrl+c: the threads stop at their next quarter second
+                stop.set()
+                raise
     else:
         outcomes = []
+    if cancelled():
+        raise FetchError(url, f"{host_of(origin.final_url)}: cancelled; nothing was written")
     seen = set(origin_keys)
     taken = {language}
     for candidate, outcome in zip(todo, outcomes, strict=True):
@@ -189,8 +205,10 @@ def _import(
     return _write(url, library, pages, wanted, skipped, warnings)
 
 
-def _page(client: Any, url: str) -> Page:
-    fetched = fetch(client, url)
+def _page(client: Any, url: str, cancelled: Callable[[], bool] | None = None) -> Page:
+    if cancelled is not None and cancelled():
+        raise FetchError(url, f"{host_of(url)}: cancelled")
+    fetched = fetch(client, url, cancelled=cancelled)
     try:
         return parse_page(fetched)
     except ExtractError as error:

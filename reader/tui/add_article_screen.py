@@ -116,15 +116,24 @@ class AddArticleScreen(ModalScreen[str | None]):
         target = self.target
 
         def run() -> None:
+            from textual.worker import get_current_worker
+
             from reader.sources.fetch import FetchError
             from reader.sources.importer import import_article
+
+            worker = get_current_worker()
 
             def progress(line: str) -> None:
                 app.call_from_thread(self.progress, line)
 
             try:
-                result = import_article(url, target, progress=progress)
+                # Quitting the reader cancels the worker: the import stops at once.
+                result = import_article(
+                    url, target, progress=progress, cancelled=lambda: worker.is_cancelled
+                )
             except FetchError as error:
+                if worker.is_cancelled:
+                    return  # the app is going away: nothing to show
                 app.call_from_thread(self.finished, None, str(error))
             except Exception as error:  # one bad page never stops the app
                 app.call_from_thread(self.finished, None, f"{type(error).__name__}: {error}")
