@@ -257,7 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a web page with all its language variants",
         description="Fetch the page at URL, follow its links to its other languages on the"
         " same site (hreflang, the language bar), and write every variant as Markdown into"
-        " the reader's own library (or DIR). Adding it again updates the files.",
+        " the reader's own library (or DIR). Adding it again updates the files. The"
+        " reader's library is $READER_DATA_DIR/library, by default in the platform's data"
+        " directory (~/.local/share/polyglot-reader/library on Linux), and is always read"
+        " with the configured libraries.",
     )
     add.add_argument("url", metavar="URL", help="an http(s) address of an article")
     add.add_argument("--library", dest="add_library", metavar="DIR", help="write into DIR instead")
