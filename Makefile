@@ -40,5 +40,11 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
+# Mutation testing of user data, sanitize, search folding, grouping, paragraph positioning
+# and languages (tests/mutation.py; one group at a time, one test process: slow, not CI).
+# MUTATE="search grouping" runs only those groups.
+mutate: $(VENV)/.installed-test
+	$(BIN)/python -m tests.mutation $(MUTATE)
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .mutmut

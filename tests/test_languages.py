@@ -14,6 +14,8 @@ from reader.languages import (
     normalize_tag,
     order_by_preference,
     parse_language_bar,
+    pick_language,
+    primary_subtag,
     resolve_language,
     tag_from_filename_suffix,
 )
@@ -121,3 +123,45 @@ def test_one_rule_for_lang_words_in_filters_and_queries() -> None:
     )
     assert split_language_filter("lang: half typed") == (["half", "typed"], [])
     assert split_language_filter("") == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "tag"),
+    [
+        ("Suomalainen", "fi"),  # a label of the site, as written
+        ("SUOMALAINEN", "fi"),  # only its case-folded form is known (langcodes knows nothing)
+        ("  한어 ", "zh"),
+        ("pt_br", "pt-BR"),  # a tag, normalised (langcodes cannot find it as a name)
+        ("Swahili", "sw"),  # an English name no alias holds: langcodes finds it
+        ("", None),
+        ("   ", None),
+        ("qqxyzzy", None),
+    ],
+)
+def test_resolve_language_reads_labels_tags_and_names(typed: str, tag: str | None) -> None:
+    assert resolve_language(typed) == tag
+
+
+def test_primary_subtag_is_the_lower_case_language() -> None:
+    assert primary_subtag("PT-br") == "pt"
+    assert primary_subtag("zh-Hant-TW") == "zh"
+    assert primary_subtag("de") == "de"
+
+
+def test_pick_language_takes_the_first_preferred_else_the_first_there_is() -> None:
+    assert pick_language(["de", "en", "fr"], ["fr", "en"]) == "fr"
+    assert pick_language(["de", "ja"], ["en"]) == "de"
+    assert pick_language([], ["en"]) is None
+
+
+def test_a_language_bar_is_at_most_600_characters() -> None:
+    exactly = "English" + " " * 586 + "Deutsch"
+    assert len(exactly) == 600
+    assert parse_language_bar(exactly) == ["en", "de"]
+    assert parse_language_bar("English" + " " * 587 + "Deutsch") is None
+    assert parse_language_bar(("English Deutsch " * 40).strip()) is None
+
+
+def test_a_line_whose_case_folding_changes_its_length_is_read_as_written() -> None:
+    assert parse_language_bar("Straße English") is None
+    assert parse_language_bar("Deutsch · English · ẞ") is None

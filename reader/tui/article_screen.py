@@ -99,6 +99,13 @@ class Paragraph(Static):
         self.base_content = content
 
 
+class ArticleBody(VerticalScroll, inherit_bindings=False):
+    """The scrolling body, without a scroll view's own keys: focused, those would answer
+    first, and ``end`` would scroll past the last paragraph into the blank space below it
+    instead of going to that paragraph, the arrows would glide instead of stepping.
+    The Article screen's bindings (the README's keys) apply instead."""
+
+
 class NoteMark(Static):
     """A note shown under the paragraph it belongs to."""
 
@@ -374,7 +381,7 @@ class ArticleScreen(Screen[None]):
         # Title, details and language bar: one widget of three lines (three widgets cost
         # ~5 % more to open an article).
         yield Static("", id="article-header", markup=False)
-        yield VerticalScroll(*body, id="body")
+        yield ArticleBody(*body, id="body")
         # The find bar (an Input) is mounted here on the first `/`.
         yield Static("", id="article-status", markup=False)
         yield KeyBar()
@@ -413,9 +420,9 @@ class ArticleScreen(Screen[None]):
             self.dismiss()
 
     @property
-    def body(self) -> VerticalScroll:
+    def body(self) -> ArticleBody:
         """The scrolling body."""
-        return self.query_one("#body", VerticalScroll)
+        return self.query_one("#body", ArticleBody)
 
     def on_mount(self) -> None:
         body = self.body

@@ -23,6 +23,7 @@ class BookmarksScreen(EntryListScreen[Bookmark]):
             "d,delete", "remove", "Remove", tooltip="remove the bookmark", id="bookmarks.remove"
         )
     ]
+    ENTRY_ACTIONS = frozenset({"remove"})
     ICON = "★"
     SCREEN_TITLE = "Bookmarks"
     EMPTY_TEXT = "No bookmarks yet: press b while reading."

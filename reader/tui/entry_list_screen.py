@@ -39,6 +39,9 @@ class EntryListScreen(Screen[None], Generic[Entry]):
         Binding("k", "up", "Up", show=False, tooltip="move up", id="entries.up"),
     ]
 
+    #: Actions that need an entry under the cursor: dimmed in the key bar (and answered
+    #: with a bell when clicked) while the list is empty.
+    ENTRY_ACTIONS: ClassVar[frozenset[str]] = frozenset()
     ICON: ClassVar[str] = "•"
     SCREEN_TITLE: ClassVar[str] = ""
     EMPTY_TEXT: ClassVar[str] = ""
@@ -86,12 +89,19 @@ class EntryListScreen(Screen[None], Generic[Entry]):
         option_list.add_options([Option(self.label(entry)) for entry in self.entries])
         if self.entries:
             option_list.highlighted = 0
+        self.refresh_bindings()
         error = self.file_error()
         empty = self.query_one("#empty", Static)
         if error is not None:
             empty.update(str(error))
         else:
             empty.update("" if self.entries else self.EMPTY_TEXT)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``None`` (shown dimmed) for an entry's action while there is no entry."""
+        if action in self.ENTRY_ACTIONS and not self.entries:
+            return None
+        return True
 
     def highlighted_entry(self) -> Entry | None:
         """The entry under the cursor."""

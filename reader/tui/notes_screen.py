@@ -22,6 +22,7 @@ class NotesScreen(EntryListScreen[Note]):
         Binding("e", "edit", "Edit", tooltip="edit the note", id="notes.edit"),
         Binding("d,delete", "delete", "Delete", tooltip="remove the note", id="notes.delete"),
     ]
+    ENTRY_ACTIONS = frozenset({"edit", "delete"})
     ICON = "✎"
     SCREEN_TITLE = "Notes"
     EMPTY_TEXT = "No notes yet: press a while reading."
