@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reader.library.catalog as catalog_module
+import reader.library.pool as pool_module
 from reader.library import Library
 from reader.library.catalog import APPLICATION_ID, Catalog, RefreshReport
 from reader.library.scan import CHECKPOINT_EVERY, PageLocation, ScanResult, scan_library
@@ -484,17 +485,17 @@ def test_worker_processes_give_the_same_result(
     bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     served: list[int] = []
-    original_map = catalog_module._WorkerPool.map
+    original_map = pool_module.WorkerPool.map
 
-    def counting_map(pool: object, chunks: list[object]) -> Iterator[object]:
-        for results in original_map(pool, chunks):  # type: ignore[arg-type]
+    def counting_map(pool: object, chunks: list[object], weights: object) -> Iterator[object]:
+        for results in original_map(pool, chunks, weights):  # type: ignore[arg-type]
             served.append(len(results))
             yield results
 
     monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(catalog_module, "POOL_CHUNK", 4)
-    monkeypatch.setattr(catalog_module, "_worker_count", lambda: 2)
-    monkeypatch.setattr(catalog_module._WorkerPool, "map", counting_map)
+    monkeypatch.setattr(pool_module, "worker_count", lambda maximum: 2)
+    monkeypatch.setattr(pool_module.WorkerPool, "map", counting_map)
     report = catalog.refresh([bundled_library])
     assert sum(served) == report.files  # every page came from a worker
     assert_same(report.result, scan_library([bundled_library]))
@@ -505,19 +506,19 @@ def test_broken_workers_fall_back_to_reading_here(
     bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class Broken:
-        def __init__(self, *args: object) -> None:
+        def __init__(self, *args: object, **options: object) -> None:
             pass
 
-        def map(self, chunks: list[list[PageLocation]]) -> Iterator[list[object]]:
+        def map(self, chunks: list[list[PageLocation]], weights: object) -> Iterator[list[object]]:
             yield list(catalog_module._read_chunk(chunks[0], "en", 1 << 20))
-            raise EOFError("worker died")
+            raise pool_module.PoolBrokenError("workers keep failing to start")
 
         def close(self) -> None:
             pass
 
     monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
-    monkeypatch.setattr(catalog_module, "_worker_count", lambda: 2)
-    monkeypatch.setattr(catalog_module, "_WorkerPool", Broken)
+    monkeypatch.setattr(pool_module, "worker_count", lambda maximum: 2)
+    monkeypatch.setattr(pool_module, "WorkerPool", Broken)
     report = catalog.refresh([bundled_library])
     assert_same(report.result, scan_library([bundled_library]))
 

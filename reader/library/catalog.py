@@ -36,18 +36,16 @@ import json
 import os
 import sqlite3
 import struct
-import sys
 import threading
 import time
 import unicodedata
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from reader.languages import AUTO_LANGUAGE
 from reader.library.catalog_file import APPLICATION_ID as APPLICATION_ID
@@ -84,9 +82,6 @@ from reader.library.scan import (
 from reader.library.search import SearchHit, index_text
 from reader.sanitize import clean
 
-if TYPE_CHECKING:
-    import subprocess
-
 # APPLICATION_ID, SCHEMA_VERSION, _FOLD and _TABLES live in catalog_file.py, which
 # `reader search` reads a catalog with, without importing this module.
 #: Files read between two commits of a refresh.
@@ -104,14 +99,9 @@ WRITE_WAIT_SECONDS = 120.0
 RACY_NS = 2_000_000_000
 #: A refresh with at least this many files to read parses them in worker processes.
 POOL_MIN_FILES = 2000
-#: Worker processes for a big refresh, and pages per task.
+#: Worker processes for a big refresh (see :mod:`reader.library.pool`), pages per task.
 MAX_WORKERS = 2
 POOL_CHUNK = 50
-POOL_AHEAD = 16
-#: Chunks queued in one worker's input, so it never waits for the next one.
-POOL_IN_FLIGHT = 2
-#: Workers run at this lower priority, so the UI and the writer stay responsive.
-WORKER_NICENESS = 10
 #: Page cache of the shared connection, in KiB. Searches are as fast with 2 MiB as with
 #: 32 MiB on the 100,000-variant benchmark (the OS caches the file), so it is kept small:
 #: every MiB here is a MiB of the app's memory once searches have filled it.
@@ -787,8 +777,6 @@ class Catalog:
 _NO_FILE = (None, None, None, None, None)
 #: The flat entry number in a packed file to read (its walk position is above it).
 _FLAT_MASK = 0xFFFFFFFF
-#: The length of a worker's reply, before it.
-_LENGTH = struct.Struct("<Q")
 #: A walked file after its relative path and a NUL: size, mtime_ns, ctime_ns, position.
 _ENTRY = struct.Struct("<qqqI")
 _COMPARE_COLUMNS = (
@@ -894,6 +882,7 @@ class _Walk:
 
 #: A problem with its walk position and its row values ``(root, rel, size, mtime, ctime)``.
 _Found = tuple[int, Problem, tuple[object, ...]]
+_Item = TypeVar("_Item")
 
 
 class _Locations(Sequence[PageLocation]):
@@ -922,10 +911,34 @@ class _Locations(Sequence[PageLocation]):
         return self.walk.location(root, self.walk.rel(entry))
 
 
-class _Chunks(Sequence[list[PageLocation]]):
+class _Sizes(Sequence[int]):
+    """The bytes a worker reads of each file to read (its size, up to ``max_bytes``)."""
+
+    def __init__(self, locations: _Locations, max_bytes: int) -> None:
+        self.locations = locations
+        self.max_bytes = max_bytes
+
+    def __len__(self) -> int:
+        return len(self.locations)
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        walk = self.locations.walk
+        _, entry = walk.entry(self.locations.packed[index] & _FLAT_MASK)
+        return min(walk.info(entry)[0], self.max_bytes)
+
+
+class _Chunks(Sequence[list[_Item]]):
     """A sequence cut into lists of ``size``, each made when asked for."""
 
-    def __init__(self, items: Sequence[PageLocation], size: int) -> None:
+    def __init__(self, items: Sequence[_Item], size: int) -> None:
         self.items = items
         self.size = size
 
@@ -933,12 +946,12 @@ class _Chunks(Sequence[list[PageLocation]]):
         return -(-len(self.items) // self.size)
 
     @overload
-    def __getitem__(self, index: int) -> list[PageLocation]: ...
+    def __getitem__(self, index: int) -> list[_Item]: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[list[PageLocation]]: ...
+    def __getitem__(self, index: slice) -> list[list[_Item]]: ...
 
-    def __getitem__(self, index: int | slice) -> list[PageLocation] | list[list[PageLocation]]:
+    def __getitem__(self, index: int | slice) -> list[_Item] | list[list[_Item]]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if not 0 <= index < len(self):
@@ -1545,8 +1558,14 @@ def _read_chunk(
     locations: list[PageLocation], default_language: str, max_bytes: int
 ) -> list[_ReadResult]:
     """Read a few pages (the unit of work of a worker process)."""
+    from reader.library.pool import injected_delay
+
     _prefetch(locations)
-    return [_read_for_catalog(location, default_language, max_bytes) for location in locations]
+    results = []
+    for location in locations:
+        injected_delay(location.relpath)
+        results.append(_read_for_catalog(location, default_language, max_bytes))
+    return results
 
 
 def _prefetch(locations: list[PageLocation]) -> None:
@@ -1573,196 +1592,68 @@ def _prefetch(locations: list[PageLocation]) -> None:
             os.close(fd)
 
 
-def _worker_count() -> int:
-    """How many worker processes to parse with (0: parse here)."""
-    if getattr(sys, "frozen", False) or not sys.executable:
-        return 0  # no interpreter to start workers with
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(0, min(MAX_WORKERS, cores))
-
-
 def _read_pages(
-    locations: Sequence[PageLocation], default_language: str, max_bytes: int
+    locations: _Locations, default_language: str, max_bytes: int
 ) -> Iterator[_ReadResult]:
     """Read pages, in order; many of them in :data:`MAX_WORKERS` worker processes.
 
-    Parsing Markdown is most of a cold refresh. Workers are fresh interpreters running
-    :func:`_worker_main` (not :mod:`multiprocessing`, which forks a threaded app or
-    re-runs the caller's main script); if they cannot start or die, the rest is read
+    Parsing Markdown is most of a cold refresh, so from :data:`POOL_MIN_FILES` files on
+    it runs in a :class:`reader.library.pool.WorkerPool` (which never waits for ever: a
+    file whose parse stalls becomes a problem). If workers cannot start, the rest is read
     here.
     """
     done = 0
-    workers = _worker_count()
+    from reader.library import pool
+
+    workers = pool.worker_count(MAX_WORKERS)
     if len(locations) >= POOL_MIN_FILES and workers > 0:
         chunks = _Chunks(locations, POOL_CHUNK)
-        pool = _WorkerPool(workers, default_language, max_bytes)
+        weights = _Chunks(_Sizes(locations, max_bytes), POOL_CHUNK)
         try:
-            for results in pool.map(chunks):
-                for result in results:
-                    yield result
-                    done += 1
-        except Exception:
-            pass  # a worker could not start, or died: read the rest here
-        finally:
-            pool.close()
+            readers = pool.WorkerPool(
+                workers,
+                f"{__name__}:_read_chunk",
+                (default_language, max_bytes),
+                _unread,
+                warm_up=f"{__name__}:_warm_up",
+            )
+        except pool.PoolBrokenError:
+            pass
+        else:
+            try:
+                for results in readers.map(chunks, weights):
+                    for result in results:
+                        yield result
+                        done += 1
+            except Exception:
+                pass  # workers could not start, or a bug: read the rest here
+            finally:
+                readers.close()
     for index in range(done, len(locations)):
         yield _read_for_catalog(locations[index], default_language, max_bytes)
 
 
-class _WorkerPool:
-    """Worker processes that read pages; requests and replies are pickled over pipes.
+def _warm_up(default_language: str, max_bytes: int) -> None:
+    """A worker's start: load what parsing needs (the parsers, the language guesser).
 
-    One thread per worker keeps :data:`POOL_IN_FLIGHT` chunks queued in its input and
-    reads each reply whole (length first, so the pipe is drained in a few system calls
-    that release the GIL, and the worker need not wait for the busy caller's GIL before
-    it can start its next chunk). At most :data:`POOL_AHEAD` chunks are read ahead of
-    the caller.
+    Otherwise the first chunk a worker reads pays for it (0.7 s for the guesser), and
+    its deadline would have to allow for that.
     """
+    from reader.library.markdown_page import parse_markdown_page
+    from reader.library.text_page import parse_text_page
 
-    def __init__(self, count: int, default_language: str, max_bytes: int) -> None:
-        import subprocess
+    parse_markdown_page('+++\ntitle = "Warm"\n+++\n\n# Warm *up*\n\nA [link](https://a.org).\n')
+    parse_text_page("Warm up\n\nA paragraph.\n")
+    index_text("Warm up")
+    if default_language == AUTO_LANGUAGE:
+        from reader.library.detect import detect_language
 
-        self.default_language = default_language
-        self.max_bytes = max_bytes
-        self.closed = False
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [entry for entry in sys.path if entry] + [env.get("PYTHONPATH", "")]
-        )
-        self.processes = [
-            subprocess.Popen(
-                [sys.executable, "-c", "from reader.library.catalog import _worker_main as m; m()"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=env,
-            )
-            for _ in range(count)
-        ]
-        self._window = threading.Semaphore(POOL_AHEAD)
-
-    def map(self, chunks: Sequence[list[PageLocation]]) -> Iterator[list[_ReadResult]]:
-        """Yield the results of each chunk, in order.
-
-        Raises:
-            Exception: Whatever broke a worker (it died, could not start, sent garbage).
-        """
-        import pickle
-
-        done: dict[int, list[_ReadResult]] = {}
-        failures: list[Exception] = []
-        changed = threading.Condition()
-        handed_out = iter(range(len(chunks)))
-
-        def serve(process: subprocess.Popen[bytes]) -> None:
-            assert process.stdin is not None and process.stdout is not None
-            in_flight: deque[int] = deque()
-            exhausted = False
-            while True:
-                try:
-                    while not exhausted and len(in_flight) < POOL_IN_FLIGHT:
-                        self._window.acquire()
-                        with changed:
-                            index = next(handed_out, None)
-                            if index is None or failures or self.closed:
-                                self._window.release()
-                                exhausted = True
-                                break
-                        request = (chunks[index], self.default_language, self.max_bytes)
-                        pickle.dump(request, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                        process.stdin.flush()
-                        in_flight.append(index)
-                    if not in_flight:
-                        return
-                    index = in_flight.popleft()
-                    reply: list[_ReadResult] = pickle.loads(_receive(process.stdout))
-                except Exception as error:  # the worker is gone or sent garbage
-                    with changed:
-                        failures.append(error)
-                        changed.notify_all()
-                    return
-                with changed:
-                    done[index] = reply
-                    changed.notify_all()
-
-        threads = [
-            threading.Thread(target=serve, args=(process,), name="catalog-worker", daemon=True)
-            for process in self.processes
-        ]
-        for thread in threads:
-            thread.start()
-        for index in range(len(chunks)):
-            with changed:
-                while index not in done and not failures:
-                    changed.wait()
-                if index not in done:
-                    raise failures[0]
-                results = done.pop(index)
-            self._window.release()
-            yield results
-
-    def close(self) -> None:
-        """Stop the workers (closing their input ends them; a slow one is killed)."""
-        self.closed = True
-        for _ in range(POOL_AHEAD + len(self.processes)):
-            self._window.release()
-        for process in self.processes:
-            if process.stdin is not None:
-                with suppress(OSError):
-                    process.stdin.close()
-        import subprocess
-
-        for process in self.processes:
-            try:
-                process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if process.stdout is not None:
-                with suppress(OSError, ValueError):
-                    process.stdout.close()
+        detect_language("This sentence wakes the language guesser up before any page.")
 
 
-def _worker_main() -> None:
-    """Entry point of a worker process: read chunks of pages named on stdin."""
-    import pickle
-
-    if hasattr(os, "nice"):
-        # The app (and its SQLite writes) comes first; workers take what CPU is left.
-        with suppress(OSError):
-            os.nice(WORKER_NICENESS)
-    source = sys.stdin.buffer
-    sink = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed by accident must not land in the replies
-    while True:
-        try:
-            locations, default_language, max_bytes = pickle.load(source)
-        except EOFError:
-            return
-        results = _read_chunk(locations, default_language, max_bytes)
-        reply = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.write(_LENGTH.pack(len(reply)))
-        sink.write(reply)
-        sink.flush()
-
-
-def _receive(source: IO[bytes]) -> bytes:
-    """Read one length-prefixed reply of a worker.
-
-    Raises:
-        EOFError: The worker closed its output (it died) before a whole reply.
-    """
-    header = source.read(_LENGTH.size)
-    if len(header) < _LENGTH.size:
-        raise EOFError("worker output ended")
-    (length,) = _LENGTH.unpack(header)
-    data = source.read(length)
-    if len(data) < length:
-        raise EOFError("worker output ended")
-    return data
+def _unread(location: PageLocation, reason: str) -> _ReadResult:
+    """The result of a page whose parse stalled or crashed its worker: a problem."""
+    return _ReadResult(None, Problem(location.relpath, reason))
 
 
 class _BatchWriter:
