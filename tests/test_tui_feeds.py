@@ -70,3 +70,29 @@ async def test_r_with_no_feeds_says_how_to_add_one(config_dir: Path, bundled_lib
         await pilot.press("R")
         await settle(pilot)
     assert notes == ["No feeds yet. Follow one with: reader feeds add URL"]
+
+
+async def test_r_with_a_broken_feeds_toml_offers_to_move_it_aside(
+    config_dir: Path, bundled_library: Path
+) -> None:
+    from reader.tui.confirm_screen import ConfirmScreen
+
+    config_dir.mkdir(parents=True)
+    broken = b'version = 1\n[[feed]]\nurl = "https://a.example/feed\n'
+    (config_dir / "feeds.toml").write_bytes(broken)
+    app = make_app(bundled_library, config_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # said at start, like bookmarks.toml
+        await pilot.press("n")  # keep it read-only
+        await settle(pilot)
+        assert (config_dir / "feeds.toml").read_bytes() == broken
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert str(app.screen.question).startswith("feeds.toml line 3")
+        await pilot.press("y")
+        await settle(pilot)
+    assert not (config_dir / "feeds.toml").exists()
+    (aside,) = config_dir.glob("feeds.toml.corrupt-*")
+    assert aside.read_bytes() == broken

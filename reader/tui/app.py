@@ -382,9 +382,11 @@ class ReaderApp(App[None]):
         )
 
     def _store_of(self, path: Path) -> Any:
-        """The bookmarks, notes or state object whose file is ``path``."""
+        """The user-data object (bookmarks, notes, state, words, feeds…) whose file is ``path``."""
         userdata = self.userdata
-        for part in (userdata.bookmarks, userdata.notes, userdata.state, userdata.new_marks):
+        parts = (userdata.bookmarks, userdata.notes, userdata.state, userdata.words)
+        feeds = (userdata.feeds, userdata.feed_state, userdata.new_marks)
+        for part in (*parts, *feeds):
             if part.path == path:
                 return part
         raise OSError(0, f"unknown file {path.name}")

@@ -35,8 +35,8 @@ def refresh_feeds(app: ReaderApp) -> None:
     userdata = app.userdata
     try:
         feeds = userdata.feeds.read()
-    except UserDataError as error:
-        app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+    except UserDataError as error:  # says which file and why, and offers to move it aside
+        app.call_from_thread(app.report_userdata_error, error)
         return
     if not feeds:
         app.call_from_thread(
@@ -75,8 +75,9 @@ def refresh_feeds(app: ReaderApp) -> None:
             done.append(result)
             name = result.title or result.url
             app.call_from_thread(_status, app, line(f"{name}: {result.summary()}"))
-    except UserDataError as error:
-        app.call_from_thread(app.notify, str(error), severity="error", markup=False)
+    except UserDataError as error:  # feeds-state.toml: nothing was fetched
+        app.call_from_thread(_status, app, "")
+        app.call_from_thread(app.report_userdata_error, error)
         return
     new = sum(len(result.articles) for result in done)
     failed = [result for result in done if not result.ok]

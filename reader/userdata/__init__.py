@@ -165,5 +165,6 @@ class UserData:
             One error per file that cannot be read or does not parse (those files are
             read-only until fixed or moved aside); empty if all is well.
         """
-        found = (part.check() for part in (self.bookmarks, self.notes, self.state, self.words))
+        parts = (self.bookmarks, self.notes, self.state, self.words, self.feeds, self.new_marks)
+        found = (part.check() for part in parts)
         return [error for error in found if error is not None]
