@@ -206,6 +206,11 @@ class FeedRefresher:
     @property
     def is_cancelled(self) -> bool:
         """Whether :meth:`cancel` was called or the ``cancelled`` callback says so."""
+        return self._is_cancelled()
+
+    def _is_cancelled(self) -> bool:
+        """:attr:`is_cancelled` as a callable, for fetches and imports to ask while they
+        wait (they stop within a quarter second)."""
         if not self._cancelled.is_set() and self._asked is not None and self._asked():
             self._cancelled.set()
         return self._cancelled.is_set()
@@ -279,6 +284,8 @@ class FeedRefresher:
             message = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
             result.status = "error"
             result.error = clean_line(message).strip() or type(error).__name__
+            if self.is_cancelled:
+                return result  # not the feed's fault: its state stays as it was
             try:
                 self.state.record_error(feed.url, result.error, entries=result.entries)
             except UserDataError as state_error:
@@ -297,6 +304,7 @@ class FeedRefresher:
             last_modified=status.last_modified or None,
             allowed_types=FEED_TYPES,
             max_bytes=FEED_MAX_BYTES,
+            cancelled=self._is_cancelled,
         )
         if fetched.status == 304:
             result.status = "not_modified"
@@ -331,7 +339,8 @@ class FeedRefresher:
         if result.failed:
             result.status = "error"
             result.error = f"{len(result.failed)} of the new entries failed: {result.failed[0][1]}"
-            self.state.record_error(feed.url, result.error, entries=result.entries)
+            if not self.is_cancelled:  # a cancelled refresh says nothing about the feed
+                self.state.record_error(feed.url, result.error, entries=result.entries)
             return
         result.status = "new" if result.articles else "unchanged"
         self.state.record_success(
@@ -377,7 +386,9 @@ class FeedRefresher:
         if self.is_cancelled:
             return "cancelled"
         try:
-            return import_article(entry.link, self.library, client=client)
+            return import_article(
+                entry.link, self.library, client=client, cancelled=self._is_cancelled
+            )
         except FetchError as error:
             return clean_line(str(error)).strip() or "failed"
 
