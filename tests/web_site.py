@@ -40,6 +40,15 @@ class Route:
     content_type: str | None = "text/html; charset=utf-8"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Never prints: a connection the reader closed early (over the cap, cancelled) is
+    no error of the site's, and a traceback on stderr would mix with the reader's own
+    one-line messages that the tests read."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
 class WebSite:
     """A loopback web server with a route table; use as a context manager or ``start``/``stop``.
 
@@ -81,7 +90,7 @@ class WebSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass  # quiet
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
