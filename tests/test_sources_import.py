@@ -116,3 +116,25 @@ def test_a_page_that_fails_leaves_nothing_behind(web_site: WebSite, tmp_path: Pa
     with pytest.raises(FetchError, match=r"HTTP 404"):
         import_article(web_site.url("/nowhere.html"), tmp_path / "lib")
     assert not (tmp_path / "lib").exists()
+
+
+def test_a_page_whose_language_tag_changed_replaces_its_old_file(
+    web_site: WebSite, tmp_path: Path
+) -> None:
+    en = source_text("en")
+    body = "".join(f"<p>{p}</p>" for p in en.paragraphs)
+
+    def serve(tag: str) -> None:
+        web_site.add(
+            "/story.html",
+            f"<html lang='{tag}'><head><title>{en.title}</title></head>"
+            f"<body><article><h1>{en.title}</h1>{body}</article></body></html>",
+        )
+
+    serve("en")
+    import_article(web_site.url("/story.html"), tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["story.en.md"]
+    serve("en-GB")
+    result = import_article(web_site.url("/story.html"), tmp_path)
+    assert result.languages == ["en-GB"]
+    assert [p.name for p in tmp_path.iterdir()] == ["story.en-GB.md"]

@@ -282,16 +282,24 @@ def _write(
     origin = pages[0].page
     existing = existing_sources(library)
     replace: dict[str, Path] = {}
+    obsolete: list[Path] = []
     key: str | None = None
     slug: str | None = None
     article_urls = set().union(*(_keys(p.page) for p in pages))
     for source, old in existing.items():
         if same_url_key(source) in article_urls:
             key = key or old.key
-            stem = old.path.name.rsplit(".", 2)[0]
-            slug = slug or stem
-            tag = normalize_tag(old.language or "") or old.path.name.rsplit(".", 2)[-2]
-            replace.setdefault(tag, old.path)
+            slug = slug or old.path.name.rsplit(".", 2)[0]
+            replace.setdefault(_file_language(old), old.path)
+    for page in chosen:
+        # The same page under another tag than last time (the site changed `en` to
+        # `en-US`): its old file goes, so that one page is never two variants.
+        own = _keys(page.page)
+        for source, old in existing.items():
+            if same_url_key(source) in own and _file_language(old) != page.language:
+                if replace.get(_file_language(old)) == old.path:
+                    del replace[_file_language(old)]
+                obsolete.append(old.path)
     if slug is None:
         slug = _free_slug(library, slug_for(_source(origin), origin.title), existing)
     key = key or slug
@@ -300,10 +308,15 @@ def _write(
         for p in chosen
     ]
     try:
-        files = write_variants(library, slug, key, planned, replace)
+        files = write_variants(library, slug, key, planned, replace, obsolete)
     except OSError as error:
         raise FetchError(url, f"cannot write to {library}: {error.strerror or error}") from error
     return ImportResult(key, [p.language for p in chosen], files, skipped, warnings)
+
+
+def _file_language(old: Any) -> str:
+    """The language of a file an earlier import wrote (front matter, else its name)."""
+    return normalize_tag(old.language or "") or old.path.name.rsplit(".", 2)[-2]
 
 
 def _source(page: Page) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -113,7 +114,12 @@ def render(planned: Planned, key: str, fetched: dt.datetime) -> str:
 
 
 def write_variants(
-    library: Path, slug: str, key: str, planned: list[Planned], replace: dict[str, Path]
+    library: Path,
+    slug: str,
+    key: str,
+    planned: list[Planned],
+    replace: dict[str, Path],
+    obsolete: Sequence[Path] = (),
 ) -> list[Path]:
     """Write every variant atomically: all temp files first, then one ``os.replace`` each.
 
@@ -124,6 +130,8 @@ def write_variants(
         planned: The variants.
         replace: Language -> an earlier file of this article to overwrite (its name is
             kept, so that a user's renaming survives).
+        obsolete: Earlier files of these pages under another language tag, removed
+            once the new ones are in place.
 
     Returns:
         The paths written.
@@ -151,6 +159,9 @@ def write_variants(
     for temp, target in staged:
         os.replace(temp, target)
         written.append(target)
+    for path in obsolete:
+        if path not in written:
+            _unlink(str(path))
     _fsync_dir(library)
     return written
 
