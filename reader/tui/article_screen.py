@@ -942,7 +942,8 @@ class ArticleScreen(Screen[None]):
                 f"find “{clean_line(self.find.query)}”: "
                 + (f"{self.find.current + 1}/{found}" if found else "no match")
             )
-        self.query_one("#article-status", Static).update(" · ".join(parts))
+        # One line of fixed height and width: no layout pass for new text.
+        self.query_one("#article-status", Static).update(" · ".join(parts), layout=False)
         for paragraph in self._paragraphs:
             paragraph.set_class(paragraph.index == current, "current")
 
@@ -1505,7 +1506,9 @@ class ArticleScreen(Screen[None]):
             for start, end, is_current in by_widget.get((side, paragraph.index), []):
                 style = "bold reverse $text-warning" if is_current else "reverse"
                 content = content.stylize(style, start, end)
-            paragraph.update(content)
+            # The same text in other colours: its size cannot change, so no layout pass
+            # (side by side, a layout of every row was most of a `)`).
+            paragraph.update(content, layout=False)
 
     async def action_find_next(self, step: int) -> None:
         if not self.find.matches:
