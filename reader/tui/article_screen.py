@@ -331,6 +331,9 @@ class ArticleScreen(Screen[None]):
         self.right_language: str | None = None
         self.right_document: Document | None = None
         self.current_paragraph = 0
+        #: The paragraph last scrolled to, kept at the top while the body's layout settles
+        #: (rows may change height after the first layout); None once the reader scrolls.
+        self._held: int | None = None
         self.find = FindState()
         self._token = 0
         self._error: str | None = None
@@ -430,7 +433,7 @@ class ArticleScreen(Screen[None]):
         body.focus()
         self.watch(body, "scroll_y", self._scrolled, init=False)
         # The percentage depends on the laid-out height, known only after layout.
-        self.watch(body, "virtual_size", lambda _size: self._refresh_status(), init=False)
+        self.watch(body, "virtual_size", self._laid_out, init=False)
         if self._first is None:
             self._leave_gone()
         elif self._composed_at is not None:
@@ -816,12 +819,27 @@ class ArticleScreen(Screen[None]):
                 # top while the status names the paragraph. Try again after the next paint.
                 self.call_after_refresh(self._go_to_paragraph, index, sentence, attempts + 1)
             else:
-                self.body.scroll_to(y=self._tops[index], animate=False, immediate=True)
+                # The first paragraph: the very top, so that the notices above it (a file
+                # cut at max_file_kib, a legacy encoding) are in view.
+                top = self._tops[index] if index > 0 else 0
+                self.body.scroll_to(y=top, animate=False, immediate=True)
+                self._held = index
         self.current_paragraph = max(0, index)
         self.current_sentence = sentence
         self._refresh_status()
         if self.sentence_cursor:
             self._show_sentence()
+
+    def _laid_out(self, _size: object) -> None:
+        """The body's height changed: keep the paragraph scrolled to at the top."""
+        held = self._held
+        if held is not None and 0 <= held < len(self._anchors):
+            self._measure()
+            top = self._tops[held] if held > 0 else 0
+            if int(self.body.scroll_y) != top:
+                self.body.scroll_to(y=top, animate=False, immediate=True)
+                self.current_paragraph = held
+        self._refresh_status()
 
     def _measure(self) -> None:
         self._tops = [self._body_y(anchor) for anchor in self._anchors]
@@ -983,16 +1001,29 @@ class ArticleScreen(Screen[None]):
                 self.key, self.language, self.current_paragraph
             )
 
+    def _let_go(self) -> None:
+        """The reader scrolls: the paragraph last gone to is no longer held at the top."""
+        self._held = None
+
+    def on_mouse_scroll_down(self) -> None:
+        self._let_go()
+
+    def on_mouse_scroll_up(self) -> None:
+        self._let_go()
+
     def action_scroll_lines(self, lines: int) -> None:
+        self._let_go()
         body = self.body
         body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)
 
     def action_page(self, pages: int) -> None:
+        self._let_go()
         body = self.body
         step = max(1, body.scrollable_content_region.height - 2)
         body.scroll_to(y=body.scroll_y + pages * step, animate=False, immediate=True)
 
     def action_top(self) -> None:
+        self._let_go()
         self.body.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
@@ -1113,6 +1144,7 @@ class ArticleScreen(Screen[None]):
                 other_first, other_last = self._rows_of(widget, start, end)
                 if max(last, other_last) - min(first, other_first) <= self._view_height():
                     first, last = min(first, other_first), max(last, other_last)
+        self._let_go()  # the sentence decides where the view is now
         body = self.body
         top = round(body.scroll_y)
         if first < top:
