@@ -127,3 +127,26 @@ def test_a_windows_file_on_disk_reads_like_a_unix_one(tmp_path: Path, newline: s
     document = library.load(variant)
     assert [block.plain_text for block in document.blocks] == ["Erster.", "Zweiter Teil."]
     assert library.problems == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "intro", "body"),
+    [
+        ("en", "The summary.", "The rest of the post."),
+        ("de", "Die Zusammenfassung.", "Der Rest."),
+        ("zh", "摘要在这里。", "正文从这里开始。"),
+        ("ja", "要約です。", "本文はここから。"),
+        ("fa", "خلاصهٔ مطلب.", "ادامهٔ مطلب."),
+    ],
+)
+def test_html_comments_are_never_shown(lang: str, intro: str, body: str) -> None:
+    # Hugo's summary divider between blocks, inline, an editor's note over several
+    # lines and one never closed: none of it is text a reader should see.
+    document = parse_markdown_page(
+        f'+++\ntitle = "T"\nlang = "{lang}"\n+++\n{intro}\n\n<!--more-->\n\n'
+        f"{body} <!--more--> {body}\n\n<!-- note to self:\n\nfix this -->\n\n"
+        f"<div>kept</div><!-- dropped -->\n\n{body}\n\n<!-- never closed\n\n{body}"
+    )
+    shown = [block.plain_text for block in document.blocks]
+    assert shown == [intro, f"{body}  {body}", "<div>kept</div>", body]
+    assert all("<!--" not in text and "more" not in text for text in shown)

@@ -7,6 +7,7 @@ text stays inert. Each top-level block is one "paragraph" for positions and note
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,10 @@ NESTING_NOTICE = (
     f"Only the first {MAX_NESTING} levels of nesting are shown; what is nested deeper "
     "(and, inside a list, everything after it) is left out."
 )
+#: An HTML comment (Hugo's ``<!--more-->`` summary divider, editors' notes). CommonMark
+#: ends an HTML block of comments at ``-->`` or at the end of the document, so an
+#: unclosed one runs to the end too. Comments are never shown.
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +139,8 @@ def _budgeted_inline(state: StateCore) -> None:
             state.md.inline.parse(token.content, state.md, state.env, token.children)
         else:
             state.env[_ENV_SKIPPED] = True
-            token.children.append(Token("text", "", 0, content=token.content.replace("\n", " ")))
+            plain = _COMMENT.sub("", token.content).replace("\n", " ")
+            token.children.append(Token("text", "", 0, content=plain))
 
 
 def parse_markdown_page(text: str) -> Document:
@@ -228,7 +234,10 @@ def _block(tokens: list[Token], start: int, end: int) -> tuple[Block | None, boo
     if kind in ("fence", "code_block"):
         return Block("code", (Span(token.content.rstrip("\n"), code=True),)), False
     if kind == "html_block":
-        return Block("html", (Span(token.content.rstrip("\n"), code=True),)), False
+        html = _COMMENT.sub("", token.content)
+        if not html.strip():
+            return None, False  # comments only, e.g. <!--more-->
+        return Block("html", (Span(html.strip("\n"), code=True),)), False
     if kind == "hr":
         return Block("rule"), False
     if kind == "blockquote_open":
@@ -341,7 +350,7 @@ def _spans(inline: Token) -> list[Span]:
             href = None
         elif kind == "image":
             spans.append(Span(f"[image: {child.content}]", italic=True))
-        elif kind == "html_inline":
+        elif kind == "html_inline" and not child.content.startswith("<!--"):
             spans.append(Span(child.content, code=True))
     return _merge(spans)
 
