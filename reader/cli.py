@@ -554,10 +554,10 @@ def _run_command(
         return _list(library, languages, args.json)
     if command == "show":
         if args.show_with is not None:
-            return _show_with(library, args, languages)
+            return _show_with(library, args, languages, bidi=config.bidi)
         if args.sentences or args.json:
             raise CliError("--sentences and --json go with --with CODE", EXIT_USAGE)
-        return _show(library, args.key, args.show_lang, languages)
+        return _show(library, args.key, args.show_lang, languages, bidi=config.bidi)
     if command == "bookmarks":
         return _bookmarks(userdata, args.json)
     if command == "notes":
@@ -980,7 +980,9 @@ def _language_of(article: Any, requested: str | None, languages: list[str]) -> s
     return pick_language(article.variants, [*languages, "en"]) or article.languages[0]
 
 
-def _show(library: Any, key: str, requested: str | None, languages: list[str]) -> int:
+def _show(
+    library: Any, key: str, requested: str | None, languages: list[str], *, bidi: str = "auto"
+) -> int:
     article = _article(library, key)
     language = _language_of(article, requested, languages)
     try:
@@ -990,12 +992,12 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
     if sys.stdout.isatty():
         from rich.console import Console
 
-        from reader.render import document_rich
+        from reader.render import print_document
+        from reader.text.bidi import resolve_mode
 
         console = Console(markup=False, highlight=False, emoji=False)
-        width = min(console.width, 100)
-        for text in document_rich(document, language):
-            console.print(text, width=width)
+        reorder = resolve_mode(bidi, os.environ) == "reader"
+        print_document(console, document, language, min(console.width, 100), reorder=reorder)
     else:
         from reader.render import document_plain
 
@@ -1003,7 +1005,7 @@ def _show(library: Any, key: str, requested: str | None, languages: list[str]) -
     return 0
 
 
-def _show_with(library: Any, args: Arguments, languages: list[str]) -> int:
+def _show_with(library: Any, args: Arguments, languages: list[str], *, bidi: str = "auto") -> int:
     """``reader show KEY --lang A --with B``: two variants aligned (see render_parallel)."""
     article = _article(library, args.key)
     left = _language_of(article, args.show_lang, languages)
@@ -1026,10 +1028,16 @@ def _show_with(library: Any, args: Arguments, languages: list[str]) -> int:
     elif sys.stdout.isatty():
         from rich.console import Console
 
+        from reader.render import wrap_text
+        from reader.text.bidi import resolve_mode
+
         console = Console(markup=False, highlight=False, emoji=False)
         width = min(console.width, 100)
+        reorder = resolve_mode(bidi, os.environ) == "reader"
         for text in parallel_rich(first, second, left, right, sentences=args.sentences):
-            console.print(text, width=width)
+            # Both languages in turn: each line's script decides how it is cut.
+            for line in wrap_text(text, width, "", reorder=reorder):
+                console.print(line, width=width)
     else:
         sys.stdout.write(parallel_plain(first, second, left, right, sentences=args.sentences))
     return 0

@@ -6,15 +6,18 @@ parsed as markup. Never imports Textual.
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from reader.languages import describe
 from reader.library.model import Block, Document, Span
 from reader.sanitize import clean, clean_line, safe_link
+from reader.text.linebreak import wrap
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
+
+    from reader.text.bidi import Display
 
 
 def block_plain(block: Block) -> str:
@@ -66,7 +69,7 @@ def document_plain(document: Document, language: str, width: int | None = None) 
     for block in document.blocks:
         text = block_plain(block)
         if width and block.kind in ("paragraph", "quote"):
-            text = "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+            text = "\n".join(wrap(text, width, language))
         lines.append(text)
         lines.append("")
     if document.next_title:
@@ -117,4 +120,71 @@ def document_rich(document: Document, language: str) -> list[Text]:
         out.append(Text(""))
     if document.next_title:
         out.append(Text(f"Next: {clean_line(document.next_title)}", style="dim"))
+    return out
+
+
+def print_document(
+    console: Console, document: Document, language: str, width: int, *, reorder: bool = False
+) -> None:
+    """Print the document on a terminal, wrapped to ``width`` by script.
+
+    Lines are cut here (CJK line breaking, right-to-left alignment and, with
+    ``reorder``, display order); each then fits and Rich prints it as it is.
+    """
+    for text in document_rich(document, language):
+        for line in wrap_text(text, width, language, reorder=reorder):
+            console.print(line, width=width)
+
+
+def wrap_text(text: Text, width: int, language: str, *, reorder: bool = False) -> list[Text]:
+    """One block's styled text cut into lines of at most ``width`` cells, the way its
+    script expects (see :mod:`reader.text.linebreak`), for ``reader show`` on a terminal.
+
+    A right-to-left line is aligned right and, with ``reorder`` (``bidi = "reader"``),
+    put in display order; without it the terminal is left to reorder.
+
+    Args:
+        text: The block, in logical order.
+        width: Cells per line.
+        language: The language tag of the text.
+        reorder: Put right-to-left lines in display order.
+
+    Returns:
+        The lines; each fits ``width`` and is printed as it is.
+    """
+    from reader.text.bidi import display, has_rtl, is_rtl
+    from reader.text.linebreak import line_offsets
+
+    lines: list[Text] = []
+    for logical in text.split("\n", allow_blank=True):
+        plain = logical.plain
+        rtl = is_rtl(plain, language)
+        bounds = [0, *line_offsets(plain, width, language), len(plain)]
+        pieces = logical.divide(bounds[1:-1])
+        for number, (piece, start) in enumerate(zip(pieces, bounds, strict=False)):
+            if number + 1 < len(pieces):
+                piece.rstrip()
+            piece.rstrip_end(width)
+            if reorder and has_rtl(piece.plain):
+                piece = _display_order(piece, display(plain, rtl), start)
+            if rtl:
+                piece.pad_left(max(0, width - piece.cell_len))
+            lines.append(piece)
+    return lines
+
+
+def _display_order(piece: Text, shown: Display, start: int) -> Text:
+    """One line of Rich text in display order, shaped and mirrored, styles kept."""
+    from rich.text import Text
+
+    if not piece.plain:
+        return piece
+    characters = piece.divide(range(1, len(piece.plain)))
+    out = Text(style=piece.style, end=piece.end)
+    for index in shown.order(start, start + len(piece.plain)):
+        character = characters[index - start]
+        glyph = Text(shown.glyphs[index], style=character.style)
+        for span in character.spans:
+            glyph.stylize(span.style)
+        out.append_text(glyph)
     return out

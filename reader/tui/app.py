@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from textual.screen import Screen
 
 from reader.languages import order_by_preference, pick_language
 from reader.library import Library
+from reader.text.bidi import BidiMode, resolve_mode
 from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
@@ -137,6 +139,8 @@ class ReaderApp(App[None]):
         self.preferred_languages: list[str] = preferred or ["en"]
         self.open_key = open_key
         self.open_language = open_language
+        #: Who puts right-to-left lines in display order: the terminal or the reader.
+        self.bidi_mode: BidiMode = resolve_mode(self.config.bidi, os.environ)
         self.scanning = False
         self._rescan_after_scan = False
         self._open_after_scan: str | None = None

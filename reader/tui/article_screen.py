@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +28,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
+from textual.selection import Selection
+from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -38,6 +41,7 @@ from reader.text.sentences import sentence_spans
 from reader.tui.base import reader_app
 from reader.tui.blocks import block_content, quote_of
 from reader.tui.key_bar import KeyBar
+from reader.tui.script_text import ScriptText, script_visual
 from reader.userdata import UserDataError
 
 #: Below this width the side-by-side view interleaves (paragraph in A, then in B).
@@ -73,11 +77,17 @@ def paragraph_content(block: Block | None, width: int) -> Content:
     return block_content(block, width)
 
 
+#: Blocks laid out by Textual as they are (pre-formatted, or drawn to a width already).
+_PRESET_KINDS = frozenset({"code", "html", "table", "rule", "missing"})
+
+
 class Paragraph(Static):
     """One block of the body; ``index`` is its paragraph number (from 0).
 
     ``content`` replaces the block's own rendering (the sentence-pairs view draws a
-    paragraph's sentences each followed by its translation).
+    paragraph's sentences each followed by its translation). Text is wrapped the way
+    its script expects (:func:`script_visual`): whatever is given to :meth:`update`
+    (find or sentence highlights) goes through it too.
     """
 
     def __init__(
@@ -88,15 +98,35 @@ class Paragraph(Static):
         *,
         side: str = "",
         content: Content | None = None,
+        language: str = "",
+        reorder: bool = False,
     ) -> None:
+        self.text_language = language
+        self.reorder = reorder
         kind = block.kind if block is not None else "missing"
+        self._block_kind = kind
         classes = f"block kind-{kind} {side}".strip()
         if content is None:
             content = paragraph_content(block, width)
-        super().__init__(content, classes=classes, markup=False)
+        super().__init__(self._shaped(content), classes=classes, markup=False)
         self.block = block
         self.index = index
         self.base_content = content
+
+    def _shaped(self, content: VisualType) -> VisualType:
+        if self._block_kind in _PRESET_KINDS or not isinstance(content, Content):
+            return content
+        return script_visual(content, self.text_language, self.reorder)
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show new content (the block restyled), wrapped for its script."""
+        super().update(self._shaped(content), layout=layout)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, in logical order even where it is shown reordered."""
+        if isinstance(self.visual, ScriptText):
+            return selection.extract(self.visual.plain), "\n"
+        return super().get_selection(selection)
 
 
 class ArticleBody(VerticalScroll, inherit_bindings=False):
@@ -624,7 +654,7 @@ class ArticleScreen(Screen[None]):
             if right is None:
                 self._interleaved = False
                 for index, block in enumerate(document.blocks[:MAX_VIEW_BLOCKS]):
-                    paragraph_widget = Paragraph(block, index, width)
+                    paragraph_widget = Paragraph(block, index, width, **self._script(self.language))
                     paragraph_widget.styles.max_width = width
                     self._paragraphs.append(paragraph_widget)
                     widgets.append(paragraph_widget)
@@ -694,8 +724,12 @@ class ArticleScreen(Screen[None]):
         parallel = self._parallel_text = self._parallel(left, right, width)
         widgets = self._count_notice(left, right, "rows follow the paragraph alignment")
         for pair in parallel.pairs:
-            lefts = [Paragraph(left.blocks[i], i, width, side="left") for i in pair.left]
-            rights = [Paragraph(right.blocks[j], j, width, side="right") for j in pair.right]
+            script, right_script = self._script(self.language), self._script(self.right_language)
+            lefts = [Paragraph(left.blocks[i], i, width, side="left", **script) for i in pair.left]
+            rights = [
+                Paragraph(right.blocks[j], j, width, side="right", **right_script)
+                for j in pair.right
+            ]
             self._paragraphs.extend(lefts)
             self._right_paragraphs.extend(rights)
             self._right_by_index.update((widget.index, widget) for widget in rights)
@@ -746,7 +780,9 @@ class ArticleScreen(Screen[None]):
                 # Paragraphs only the right variant has: shown dimmed, on their own.
                 for j in pair.right:
                     block = right.blocks[j]
-                    extra = Paragraph(block, j, width, side="right")
+                    extra = Paragraph(
+                        block, j, width, side="right", **self._script(self.right_language)
+                    )
                     extra.add_class("interleaved")
                     extra.styles.max_width = width
                     widgets.append(extra)
@@ -795,7 +831,12 @@ class ArticleScreen(Screen[None]):
                 translated.append((lefts, position + 2, position + 2 + len(translation)))
                 position += 2 + len(translation)
         widget = Paragraph(
-            block, index, width, side="sentence-pairs", content=Content.assemble(*parts)
+            block,
+            index,
+            width,
+            side="sentence-pairs",
+            content=Content.assemble(*parts),
+            **self._script(self.language),
         )
         for ref, start, end in drawn:
             self._drawn_at[ref] = (widget, start, end)
@@ -803,6 +844,10 @@ class ArticleScreen(Screen[None]):
             for ref in lefts:
                 self._translations_at.setdefault(ref, []).append((widget, start, end))
         return widget
+
+    def _script(self, language: str | None) -> dict[str, Any]:
+        """How paragraphs in ``language`` are wrapped and ordered (Paragraph's keywords)."""
+        return {"language": language or "", "reorder": reader_app(self).bidi_mode == "reader"}
 
     def on_resize(self, event: Resize) -> None:
         if self.parallel and self.right_document is not None:

@@ -39,6 +39,13 @@ TEMPLATE = """\
 # The widest the text of an article gets, in columns (40 to 200).
 # reading_width = 80
 
+# Right-to-left text (Persian, Arabic, Hebrew): "terminal" if your terminal puts it in
+# display order itself (GNOME Terminal and other VTE terminals, Konsole, mlterm,
+# mintty, macOS Terminal), "reader" to have the reader do it (xterm, kitty, Alacritty,
+# WezTerm, iTerm2, Windows Terminal). "auto" (the default) picks "terminal" only for
+# the terminals named first, told by VTE_VERSION, KONSOLE_VERSION, MLTERM, TERM_PROGRAM.
+# bidi = "reader"
+
 # Files bigger than this (in KiB) are shown cut short, with a notice.
 # max_file_kib = 4096
 
@@ -102,6 +109,8 @@ class Config(NamedTuple):
         default_language: The language of files whose path and front matter name none;
             ``"auto"`` detects it from the text.
         max_file_kib: Files bigger than this are shown truncated.
+        bidi: Who puts right-to-left text in display order: ``"terminal"``,
+            ``"reader"``, or ``"auto"`` to tell by the terminal.
         keys: The user's key map: binding id to key(s) (read-only). Whether an id
             and a key exist is checked by the interface, which knows the bindings.
         key_problems: One line for each ``[keys]`` entry left out because its value
@@ -114,6 +123,7 @@ class Config(NamedTuple):
     reading_width: int = 80
     default_language: str = "auto"
     max_file_kib: int = 4096
+    bidi: str = "auto"
     keys: Mapping[str, str] = MappingProxyType({})
     key_problems: tuple[str, ...] = ()
 
@@ -194,6 +204,10 @@ def _check(data: dict[str, Any], config_dir: Path) -> tuple[dict[str, Any], str,
         if not _whole_number(value) or value <= 0:
             return {}, "max_file_kib", "max_file_kib must be a whole number above 0"
         given["max_file_kib"] = value
+    if "bidi" in data:
+        if data["bidi"] not in ("auto", "terminal", "reader"):
+            return {}, "bidi", 'bidi must be "terminal", "reader" or "auto"'
+        given["bidi"] = data["bidi"]
     if "keys" in data:
         # A bad key binding costs the user that one key, not every other setting.
         value = data["keys"]
