@@ -215,3 +215,24 @@ def test_start_up_search_and_listing_feeds_parse_no_feed(tmp_path, argv) -> None
         assert "reader.sources.feed_refresh" not in loaded
     else:
         assert loaded == "[]"
+
+
+def test_script_libraries_load_only_for_the_text_that_needs_them() -> None:
+    """ICU, python-bidi and arabic-reshaper load when CJK or right-to-left text is laid
+    out, not with the interface (the start-up path) nor for Latin text."""
+    code = (
+        "import sys\n"
+        "import reader.tui.app, reader.tui.article_screen\n"
+        "from reader.text.linebreak import line_offsets\n"
+        "from reader.text.bidi import display\n"
+        "line_offsets('Latin text only, wrapped at spaces. ' * 9, 30)\n"
+        "heavy = ('icu4py', 'bidi', 'arabic_reshaper')\n"
+        "print(*[name in sys.modules for name in heavy])\n"
+        "line_offsets('中文的文本。' * 20, 30)\n"
+        "display('سلام', True)\n"
+        "print(*[name in sys.modules for name in heavy])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["False False False", "True True True"]

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from reader.library import Library, bundled_library_path
 from reader.tui.app import ReaderApp
 from reader.userdata import UserData
+from reader.userdata.config import Config
 from tests.conftest import REPO
 from tests.tui_helpers import settle
 
@@ -163,3 +164,35 @@ class TestLists:
         app = ReaderApp(library, userdata, languages=("de",))
         app.theme = "textual-dark"
         assert snap_compare(app, terminal_size=(100, 50), run_before=run_before)
+
+
+class TestScripts:
+    """Line breaking by script: no line starts with closing punctuation or splits a Latin
+    word (tests/test_linebreak.py checks every snapshot for it); right to left."""
+
+    def test_article_chinese_40(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        app = _app(config_dir, languages=("zh",), open_key="gpu-training-dilemma")
+        assert snap_compare(app, terminal_size=(40, 40), run_before=_settle)
+
+    def test_article_japanese_40(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        app = _app(config_dir, languages=("ja",), open_key="gpu-training-dilemma")
+        assert snap_compare(app, terminal_size=(40, 40), run_before=_settle)
+
+    def test_article_japanese_80(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        app = _app(config_dir, languages=("ja",), open_key="huang-zuckerberg-open-source")
+        assert snap_compare(app, terminal_size=(80, 30), run_before=_settle)
+
+    def test_article_persian_reordered_by_the_reader(self, snap_compare, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        """bidi = "reader": right-aligned, in display order, Arabic letters joined;
+        the <!--more--> divider and the editor's comment are nowhere."""
+        userdata = UserData(config_dir, clock=lambda: FIXED)
+        library = Library([REPO / "tests" / "fixtures" / "persian"], name="Persian")
+        app = ReaderApp(
+            library,
+            userdata,
+            config=Config(bidi="reader"),
+            languages=("fa",),
+            open_key="reading-in-many-languages",
+        )
+        app.theme = "textual-dark"
+        assert snap_compare(app, terminal_size=(80, 30), run_before=_settle)

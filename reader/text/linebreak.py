@@ -78,7 +78,18 @@ def line_offsets(text: str, width: int, language: str = "") -> list[int]:
         if text.isascii() or not offsets:
             return offsets
         return _out_of_clusters(text, offsets)
-    return _greedy(text, _units(text, language.split("-")[0].lower() or "zh"), width)
+    return _greedy(text, break_units(text, language), width)
+
+
+def break_units(text: str, language: str = "") -> tuple[str, ...]:
+    """``text`` cut at every line-break opportunity: pieces no line may split (a word,
+    a number, a character with the punctuation that clings to it), spaces after them.
+
+    Only text with CJK in it is cut by UAX #14; other text is cut at spaces.
+    """
+    if not has_cjk(text):
+        return tuple(re.findall(r"\S+\s*|\s+", text))
+    return _units(text, language.split("-")[0].lower() or "zh")
 
 
 def wrap(text: str, width: int, language: str = "") -> list[str]:

@@ -36,6 +36,7 @@ from textual.widgets import Input, Static
 from reader.languages import describe, endonym
 from reader.library import Article, Block, Document
 from reader.sanitize import clean, clean_line
+from reader.text.bidi import has_rtl
 from reader.text.parallel import ParallelText, SentenceRef
 from reader.text.sentences import sentence_spans
 from reader.tui.base import reader_app
@@ -919,14 +920,18 @@ class ArticleScreen(Screen[None]):
             if variant.language_source == "detected":
                 meta[-1] += " (detected)"
             meta.append(variant.relpath)
+        header = Content.assemble(
+            (clean_line(title), "bold $text-primary"),
+            "\n",
+            " · ".join(clean_line(m) for m in meta),  # the widget's colour: muted
+            "\n",
+            self._language_bar(article),
+        )
         self.query_one("#article-header", Static).update(
-            Content.assemble(
-                (clean_line(title), "bold $text-primary"),
-                "\n",
-                " · ".join(clean_line(m) for m in meta),  # the widget's colour: muted
-                "\n",
-                self._language_bar(article),
-            )
+            # A right-to-left title or language name: aligned and ordered like the body.
+            ScriptText(header, language, reorder=reader_app(self).bidi_mode == "reader")
+            if has_rtl(header.plain)
+            else header
         )
 
     def _language_bar(self, article: Article) -> Content:

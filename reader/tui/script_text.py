@@ -114,11 +114,9 @@ class ScriptText(Visual):
                     end = len(lines[y]) if end == -1 else end
                     lines[y] = lines[y].stylize(options.selection_style, start, end)
         strips: list[Strip] = []
-        for number, (y, start, end) in enumerate(layout):
-            last_of_line = number + 1 == len(layout) or layout[number + 1][0] != y
-            piece = lines[y][start:end]
-            if not last_of_line:
-                piece = piece.rstrip()
+        for y, start, end in layout:
+            # Spaces at a line's end are not drawn (nor counted when aligning right).
+            piece = lines[y][start:end].rstrip()
             strips.append(self._strip(piece, y, start, width, style, options))
         return strips
 
