@@ -218,7 +218,9 @@ def kinsoku_problems(svg: str) -> list[str]:
         for index, char in enumerate(cells):
             before = cells[index - 1] if index else " "
             after = cells[index + 1] if index + 1 < len(cells) else " "
-            if char in _CJK_CLOSING and before in _MARGIN:
+            # (A lone … after a space is a list's truncation mark, not CJK text.)
+            lone = char in "…‥" and after == " "
+            if char in _CJK_CLOSING and before in _MARGIN and not lone:
                 found.append(f"starts with {char!r}: {''.join(cells).strip()}")
             if char in _CJK_OPENING and after == " ":
                 found.append(f"ends with {char!r}: {''.join(cells).strip()}")
