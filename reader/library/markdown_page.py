@@ -51,6 +51,8 @@ NESTING_NOTICE = (
     f"Only the first {MAX_NESTING} levels of nesting are shown; what is nested deeper "
     "(and, inside a list, everything after it) is left out."
 )
+#: Blocks of text, left out when they hold none.
+_PROSE = frozenset({"paragraph", "heading", "quote", "list"})
 #: An HTML comment (Hugo's ``<!--more-->`` summary divider, editors' notes). CommonMark
 #: ends an HTML block of comments at ``-->`` or at the end of the document, so an
 #: unclosed one runs to the end too. Comments are never shown.
@@ -207,7 +209,9 @@ def _markdown_blocks(body: str) -> tuple[list[Block], bool, bool, bool]:
         end = _closing_index(tokens, index)
         block, block_capped = _block(tokens, index, end)
         capped = capped or block_capped
-        if block is not None:
+        # A quote, list or paragraph with nothing to show (``>`` alone, a list item
+        # that was only an HTML comment) is no paragraph to read, mark or align.
+        if block is not None and (block.kind not in _PROSE or block.plain_text.strip()):
             blocks.append(block)
         index = end + 1
     return blocks, capped, bool(env.get(_ENV_SKIPPED)), bool(env.get(_ENV_DEEP))
