@@ -44,18 +44,10 @@ GROUPS: dict[str, Group] = {
         ("reader/userdata/store.py", "reader/userdata/bookmarks.py", "reader/userdata/notes.py"),
         ("tests/test_userdata_store.py", "tests/test_userdata_models.py"),
     ),
-    "sanitize": Group(
-        ("reader/sanitize.py",),
-        (
-            "tests/test_hostile_corpus.py",
-            "-k",
-            "(clean or safe_link or names_show or every_control or unsafe_link)"
-            " and not cli and not in_the_corpus",
-        ),
-    ),
+    "sanitize": Group(("reader/sanitize.py",), ("tests/test_sanitize.py",)),
     "search": Group(
         ("reader/library/search.py",),
-        ("tests/test_search.py",),
+        ("tests/test_search_folding.py",),
         tuple(
             f"reader.library.search.x_{name}__mutmut_*"
             for name in (
