@@ -317,3 +317,20 @@ def test_the_interface_on_a_full_disk_reads_and_keeps_every_byte_of_user_data(
         tmux.send_keys("q")
         assert tmux.wait_for_exit() == 0
     assert user_files(config) == before
+
+
+async def test_a_rescan_asked_for_during_a_scan_runs_after_it_and_cancels_nothing(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    root = tmp_path / "library"
+    write_library(root, 5)
+    app = catalog_app([root], tmp_path / "cache", config_dir)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        app.rescan()
+        (root / "late.de.txt").write_text("Spät\n\nEin Absatz.\n", encoding="utf-8")
+        app.rescan()  # while the first one runs: once more after it
+        await settle(pilot)  # a cancelled scan would raise WorkerCancelled here
+        assert all(worker.state.name == "SUCCESS" for worker in app.workers)
+        assert "late" in app.library.articles
+        assert app.screen.sub_title == "test library · 6 articles"

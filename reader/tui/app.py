@@ -225,7 +225,10 @@ class ReaderApp(App[None]):
 
         return LibraryScreen()
 
-    @work(thread=True, exclusive=True, group="scan")
+    # Not exclusive: `scanning` keeps scans apart, and a rescan asked for while one ran
+    # starts from its last call (_scan_finished); an exclusive worker would cancel the
+    # scan that is handing over its result.
+    @work(thread=True, group="scan")
     def scan_library(self) -> None:
         """Show the catalog's view at once, then bring it up to date, in a thread.
 
