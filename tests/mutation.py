@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -77,7 +78,6 @@ GROUPS: dict[str, Group] = {
                 "_scrolled",
                 "switch_language",
                 "action_paragraph",
-                "_after_body",
             )
         ),
     ),
@@ -108,7 +108,8 @@ def prepare(name: str, group: Group) -> Path:
         "only_mutate": list(group.files),
         "also_copy": ["assets", "README.md"],
         "pytest_add_cli_args_test_selection": list(group.tests),
-        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
+        # Stop at the first failing test: a killed mutant needs no more.
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q", "-x"],
         "use_git_change_detection": False,
     }
     (where / "pyproject.toml").write_text(tomli_w.dumps(project), encoding="utf-8")
@@ -120,7 +121,10 @@ def run(name: str, group: Group, max_children: int) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     command = [str(mutmut), "run", "--max-children", str(max_children), *group.functions]
     print(f"== {name}: {' '.join(command[1:])}", flush=True)
-    subprocess.run(command, cwd=where, check=False)
+    # A screen that never shows what a test waits for fails after this many seconds
+    # (tests/tui_helpers.wait_for), not the ordinary 10: most mutants never get there.
+    env = {**os.environ, "READER_TEST_WAIT": "3"}
+    subprocess.run(command, cwd=where, check=False, env=env)
     subprocess.run([str(mutmut), "export-cicd-stats"], cwd=where, check=False)
 
 

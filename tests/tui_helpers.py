@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -178,8 +179,13 @@ def status_line(pilot: Pilot[None]) -> str:
     return visible_text(pilot, "#article-status").strip()
 
 
+#: How long :func:`wait_for` waits (``make mutate`` shortens it: most mutants never
+#: show what a test waits for, and each would cost the whole wait).
+WAIT_SECONDS = float(os.environ.get("READER_TEST_WAIT", "10"))
+
+
 async def wait_for(
-    pilot: Pilot[None], condition: Callable[[], object], timeout: float = 10.0
+    pilot: Pilot[None], condition: Callable[[], object], timeout: float | None = None
 ) -> bool:
     """Let the app run until ``condition()`` is true; False if it is not within ``timeout``
     seconds (generous: the limit only bounds a failing test, a passing one returns as
@@ -188,7 +194,7 @@ async def wait_for(
     For what is applied after a paint (a scroll to a paragraph once the body is laid
     out) instead of sleeping a fixed time and hoping.
     """
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + (WAIT_SECONDS if timeout is None else timeout)
     while True:
         if condition():
             return True
