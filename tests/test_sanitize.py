@@ -73,6 +73,9 @@ def test_clean_path_shows_undecodable_bytes_and_invisible_characters() -> None:
     assert clean_path(name) == "caf\ufffd-<U+200B>.md"
     assert clean_path("plain/path.md") == "plain/path.md"
     assert clean_path("new\nline") == "new<U+000A>line"
+    # The first and the last byte that UTF-8 cannot start with: both shown as U+FFFD.
+    for byte in (b"\x80", b"\xff"):
+        assert clean_path((b"x" + byte).decode("utf-8", "surrogateescape")) == "x\ufffd"
 
 
 @pytest.mark.parametrize(
