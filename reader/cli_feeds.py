@@ -182,7 +182,11 @@ def _name(title: str, url: str) -> str:
 
 
 def _list(feeds: Feeds, state: FeedState, print_json: JsonPrinter | None) -> int:
-    rows = [(feed, state.status(feed.url)) for feed in feeds.read()]
+    from reader.userdata.feed_state import FeedStatus
+    from reader.userdata.feeds import same_url
+
+    known = state.statuses()
+    rows = [(feed, known.get(same_url(feed.url)) or FeedStatus()) for feed in feeds.read()]
     problem = state.error
     if problem is not None:  # the list is still worth showing, without its history
         print(f"reader: {clean_line(str(problem))}", file=sys.stderr)

@@ -87,6 +87,20 @@ def test_rss_refresh_imports_each_entry_with_its_variants_and_a_second_fetches_n
     assert library_files(library) == files
 
 
+def test_refresh_imports_into_the_library_given(
+    web_site: Any, library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = news_feed(web_site, 1)
+    run(capsys, "feeds", "add", url)
+    mine = tmp_path / "my-news"
+    assert run(capsys, "feeds", "refresh", "--library", str(mine))[:2] == (
+        0,
+        "Example News: 1 new\n",
+    )
+    assert len(library_files(mine)) == len(LANGUAGES)
+    assert library_files(library) == []
+
+
 def test_last_modified_alone_gives_a_304_too(
     web_site: Any, library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

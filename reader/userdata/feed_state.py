@@ -155,6 +155,14 @@ class FeedState(StoredFile):
         feeds = self._data().get("feeds", {})
         return FeedStatus.from_toml(feeds.get(same_url(url)) if isinstance(feeds, dict) else None)
 
+    def statuses(self) -> dict[str, FeedStatus]:
+        """Return what is known about every feed, by :func:`same_url` of its URL (one read
+        of the file, for listing many feeds)."""
+        feeds = self._data().get("feeds", {})
+        if not isinstance(feeds, dict):
+            return {}
+        return {url: FeedStatus.from_toml(entry) for url, entry in feeds.items()}
+
     def _change_feed(self, url: str, change: Callable[[dict[str, Any]], None]) -> None:
         key = same_url(url)
 
