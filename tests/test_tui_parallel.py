@@ -8,7 +8,14 @@ from textual.containers import Horizontal
 
 from reader.library import bundled_library_path
 from reader.tui.article_screen import ArticleScreen
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import (
+    first_visible_after_wait,
+    make_app,
+    screen_text,
+    settle,
+    status_line,
+    variant_paragraphs,
+)
 
 
 async def _open_parallel(pilot, width: int) -> ArticleScreen:  # type: ignore[no-untyped-def]
@@ -40,11 +47,16 @@ async def test_side_by_side_at_140_columns_aligns_rows(config_dir: Path) -> None
         assert "Deutsch (de) ⇄ Ελληνικά (el)" in text
         await pilot.press("J", "J")
         await settle(pilot)
-        assert screen.current_paragraph == 2
+        german = variant_paragraphs(app, "gpu-training-dilemma", "de")
+        greek = variant_paragraphs(app, "gpu-training-dilemma", "el")
+        assert await first_visible_after_wait(pilot, german, 2) == 2
+        assert await first_visible_after_wait(pilot, greek, 2) == 2
         await pilot.press("p")
         await settle(pilot)
         assert not screen.parallel
-        assert screen.current_paragraph == 2
+        assert await first_visible_after_wait(pilot, german, 2) == 2
+        assert await first_visible_after_wait(pilot, greek, None) is None
+        assert status_line(pilot).startswith("¶ 3/6")
         assert not screen.query(".pair")
 
 

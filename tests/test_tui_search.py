@@ -12,7 +12,13 @@ from reader.tui.app import ReaderApp
 from reader.tui.article_screen import ArticleScreen
 from reader.tui.search_screen import SearchScreen
 from reader.userdata import UserData
-from tests.tui_helpers import screen_text, settle
+from tests.tui_helpers import (
+    first_visible_after_wait,
+    screen_text,
+    settle,
+    status_line,
+    variant_paragraphs,
+)
 
 
 def _app(config_dir: Path, cache: Path) -> ReaderApp:
@@ -50,7 +56,9 @@ async def test_search_in_greek_opens_the_greek_variant_at_the_paragraph(
         article = app.screen
         assert isinstance(article, ArticleScreen)
         assert article.language == "el"
-        assert article.current_paragraph == hit.paragraph
+        greek = variant_paragraphs(app, hit.key, "el")
+        assert await first_visible_after_wait(pilot, greek, hit.paragraph) == hit.paragraph
+        assert status_line(pilot).startswith(f"¶ {hit.paragraph + 1}/6")
 
 
 async def test_search_with_language_filter_and_chinese_substring(
