@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.userdata.feed_state import MAX_SEEN, FeedState, NewMarks
+from reader.userdata.feed_state import MAX_SEEN, FeedState
 from reader.userdata.feeds import Feeds, same_url
+from reader.userdata.new_marks import NewMarks
 from reader.userdata.store import UserDataError
 from tests.conftest import REPO
 
@@ -98,7 +99,8 @@ WORKER = """
 import sys
 from pathlib import Path
 from reader.userdata.feeds import Feeds
-from reader.userdata.feed_state import FeedState, NewMarks
+from reader.userdata.feed_state import FeedState
+from reader.userdata.new_marks import NewMarks
 
 feeds, state, worker = Feeds(Path(sys.argv[1])), FeedState(Path(sys.argv[2])), int(sys.argv[3])
 marks = NewMarks(Path(sys.argv[2]).with_name("new.toml"))

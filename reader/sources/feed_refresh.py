@@ -29,8 +29,9 @@ from reader.sources.feeds import (
     looks_like_html,
     parse_feed,
 )
-from reader.userdata.feed_state import FeedState, NewMarks
+from reader.userdata.feed_state import FeedState
 from reader.userdata.feeds import Feed, Feeds
+from reader.userdata.new_marks import NewMarks
 from reader.userdata.store import UserDataError
 
 if TYPE_CHECKING:

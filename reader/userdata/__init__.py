@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from reader.userdata.bookmarks import Bookmark, Bookmarks
     from reader.userdata.clock import utc_now
     from reader.userdata.config import Config, ConfigError, load_config, write_config_template
-    from reader.userdata.feed_state import FeedState, NewMarks
+    from reader.userdata.feed_state import FeedState
     from reader.userdata.feeds import Feeds
+    from reader.userdata.new_marks import NewMarks
     from reader.userdata.notes import Note, Notes
     from reader.userdata.state import ReadingState
     from reader.userdata.store import TomlStore, UserDataError
@@ -153,7 +154,7 @@ class UserData:
     def new_marks(self) -> NewMarks:
         """``new.toml`` in the data directory: articles from feeds not opened yet."""
         if self._new_marks is None:
-            from reader.userdata.feed_state import NewMarks
+            from reader.userdata.new_marks import NewMarks
 
             self._new_marks = NewMarks(self._data_dir() / "new.toml", self._clock)
         return self._new_marks

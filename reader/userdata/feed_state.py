@@ -18,11 +18,8 @@ error. Written like every app-written file: lock, re-read, one change, atomic re
     links = ["https://example.org/2026/11/article", ...]
 
 The keys of articles that arrived and were not opened yet (the Library's "new" marks) are
-a separate small file, ``new.toml`` (:class:`NewMarks`), because the Library reads it
-at every start and the fetch state can grow to thousands of ids::
-
-    version = 1
-    new = ["gpu-training-dilemma"]
+a separate small file, ``new.toml`` (:mod:`reader.userdata.new_marks`), because the
+Library reads it at every start and the fetch state can grow to thousands of ids.
 """
 
 from __future__ import annotations
@@ -45,12 +42,6 @@ feed lists at once, so an entry still in the feed is never imported twice."""
 def _validate(data: dict[str, Any]) -> str | None:
     if "feeds" in data and not isinstance(data["feeds"], dict):
         return "unexpected structure: 'feeds' should be a table"
-    return None
-
-
-def _validate_marks(data: dict[str, Any]) -> str | None:
-    if "new" in data and not isinstance(data["new"], list):
-        return "unexpected structure: 'new' should be an array"
     return None
 
 
@@ -280,60 +271,5 @@ class FeedState(StoredFile):
             feeds = data.get("feeds")
             if isinstance(feeds, dict):
                 feeds.pop(key, None)
-
-        self.store.update(change)
-
-
-class NewMarks(StoredFile):
-    """Articles that arrived from feeds and were not opened yet, in ``new.toml``.
-
-    Args:
-        path: The file, normally ``<data dir>/new.toml``.
-        clock: Unused but for moved-aside files' names.
-    """
-
-    def __init__(self, path: Path, clock: Callable[[], datetime] = utc_now) -> None:
-        super().__init__(path, _validate_marks, clock)
-
-    def keys(self) -> frozenset[str]:
-        """Return the keys of the articles marked new (none if the file is broken)."""
-        try:
-            return frozenset(_strings(self.store.load_shared(), "new"))
-        except UserDataError:
-            return frozenset()
-
-    def add(self, keys: Iterable[str]) -> None:
-        """Mark articles as new.
-
-        Raises:
-            UserDataError: The file does not parse or cannot be saved.
-        """
-        keys = list(keys)
-
-        def change(data: dict[str, Any]) -> None:
-            new = _strings(data, "new")
-            new.extend(key for key in keys if key not in new)
-            if new:
-                data["new"] = new
-
-        self.store.update(change)
-
-    def clear(self, key: str) -> None:
-        """Take the "new" mark off an article (it was opened).
-
-        Does not touch the disk when the article was not marked.
-
-        Raises:
-            UserDataError: The file does not parse or cannot be saved.
-        """
-        if key not in self.keys():
-            return
-
-        def change(data: dict[str, Any]) -> None:
-            new = [item for item in _strings(data, "new") if item != key]
-            if new:
-                data["new"] = new
-            else:
-                data.pop("new", None)
 
         self.store.update(change)
