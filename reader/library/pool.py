@@ -239,8 +239,6 @@ class WorkerPool(Generic[T, R]):
         self.workers: list[_Worker] = []
         self.failed_starts = 0
         self.finished = False
-        #: Items given up on, as ``(item, reason)`` (for the caller's curiosity and tests).
-        self.given_up: list[tuple[T, str]] = []
         # State of the one map() run (the owner's; nothing else touches it).
         self._next_chunk = 0
         self._next_yield = 0
@@ -390,9 +388,7 @@ class WorkerPool(Generic[T, R]):
                 head.crashes += 1  # perhaps killed from outside: one more try
                 tasks.insert(0, head)
             else:
-                item = head.items[0]
-                self.given_up.append((item, reason))
-                self._fill(head.chunk, head.start, [self.give_up(item, reason)])
+                self._fill(head.chunk, head.start, [self.give_up(head.items[0], reason)])
         self._retry.extendleft(reversed(tasks))
         self.workers.append(self._spawn())
 
