@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import reader.sources.extract as extract_module
 from reader.library.markdown_page import parse_markdown_page
 from reader.sources.extract import _escape
 from reader.sources.fetch import FetchError, fetch, make_client
@@ -217,3 +218,18 @@ def test_a_cancelled_import_writes_nothing(web_site: WebSite, tmp_path: Path) ->
         for release in held:
             release.set()
     assert not (tmp_path / "lib").exists()
+
+
+def test_a_very_long_page_is_cut_with_a_warning(
+    web_site: WebSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 3 MB in real life; the extractor's time grows with the page, so 30 kB here.
+    monkeypatch.setattr(extract_module, "MAX_EXTRACT_CHARS", 30_000)
+    sentence = "Ein Absatz mit genug Wörtern, damit er als Text zählt, Nummer {0}. "
+    body = "".join(f"<p>{(sentence * 4).format(i)}</p>" for i in range(200))  # ~60 kB
+    web_site.add("/long.html", f"<html lang='de'><body><article>{body}</article></body></html>")
+    result = import_article(web_site.url("/long.html"), tmp_path)
+    assert result.languages == ["de"]
+    assert any(
+        "only its first 0.03 million characters were read" in warning for warning in result.warnings
+    )

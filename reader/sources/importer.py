@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.languages import normalize_tag, primary_subtag
+from reader.sources import extract
 from reader.sources.extract import ExtractError, Page, parse_page
 from reader.sources.fetch import FetchError, check_url, fetch, host_of, make_client
 from reader.sources.variants import candidates, page_language, same_site, same_url_key
@@ -202,6 +203,11 @@ def _import(
         taken.add(variant_language)
         pages.append(_Fetched(variant_language, page))
         say(f"{variant_language:<6} {page.title}")
+    for fetched in pages:
+        if fetched.page.truncated:
+            shown = host_of(fetched.page.final_url) + urlsplit(fetched.page.final_url).path
+            limit = f"{extract.MAX_EXTRACT_CHARS / 1_000_000:g} million characters"
+            warnings.append(f"{shown}: a very long page; only its first {limit} were read")
     return _write(url, library, pages, wanted, skipped, warnings)
 
 
