@@ -9,6 +9,7 @@ import threading
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -233,3 +234,42 @@ def test_a_very_long_page_is_cut_with_a_warning(
     assert any(
         "only its first 0.03 million characters were read" in warning for warning in result.warnings
     )
+
+
+def test_variants_are_fetched_six_at_a_time(web_site: WebSite, tmp_path: Path) -> None:
+    """Ten variants: six in flight at once (never more), then the other four."""
+    en = source_text("en")
+    tags = ["de", "fr", "es", "it", "fi", "ru", "ja", "el", "pt", "id"]
+    head = "".join(f'<link rel="alternate" hreflang="{t}" href="/{t}.html">' for t in ["en", *tags])
+    page = _page(en.title, en.paragraphs, lang="en", head=head)
+    web_site.add("/en.html", page)
+    state = {"in_flight": 0, "most": 0, "started": 0}
+    changed = threading.Condition()
+
+    def variant(tag: str) -> Any:
+        body = _page(source_text("en").title, en.paragraphs, lang=tag, head=head).encode()
+
+        def handler(request: Any) -> None:
+            with changed:
+                state["in_flight"] += 1
+                state["started"] += 1
+                state["most"] = max(state["most"], state["in_flight"])
+                changed.notify_all()
+                # Hold every answer until six are waiting (or all have started).
+                changed.wait_for(lambda: state["in_flight"] >= 6 or state["started"] == 10, 20)
+            request.send_response(200)
+            request.send_header("Content-Type", "text/html; charset=utf-8")
+            request.send_header("Content-Length", str(len(body)))
+            request.end_headers()
+            request.wfile.write(body)
+            with changed:
+                state["in_flight"] -= 1
+                changed.notify_all()
+
+        return handler
+
+    for tag in tags:
+        web_site.routes[f"/{tag}.html"] = variant(tag)
+    result = import_article(web_site.url("/en.html"), tmp_path)
+    assert state["most"] == 6
+    assert sorted(result.languages) == sorted(["en", *tags])
