@@ -108,10 +108,38 @@ def listed_keys(env: dict[str, str], library: Path) -> set[str]:
     return {entry["key"] for entry in json.loads(result.stdout)}
 
 
+def tagged_processes(tag: str) -> list[int]:
+    """Processes whose environment holds ``READER_TEST_TAG=tag`` (a reader and the
+    worker processes it started, which inherit its environment)."""
+    found = []
+    needle = f"READER_TEST_TAG={tag}".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue  # gone, or not ours
+            if needle in environ.split(b"\0"):
+                found.append(int(entry.name))
+    return found
+
+
+def wait_until_gone(tag: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while (left := tagged_processes(tag)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes left behind: {left}"
+
+
 def test_reader_list_after_kill_9_of_reader_index_at_random_moments(tmp_path: Path) -> None:
+    """In `make stress` the cold rounds read 2,100 pages, enough for worker processes
+    (a kill leaves them without their parent, and they must go too); `make test` reads
+    900 in the reader itself (the pool's own tests kill workers mid-chunk)."""
     library = tmp_path / "library"
-    keys = write_library(library, 300)
+    keys = write_library(library, 700 if stress_rounds(0) >= 20 else 300)
     env = reader_env(tmp_path)
+    tag = f"{os.getpid()}-{time.monotonic_ns()}"
+    env["READER_TEST_TAG"] = tag
     index = [*READER, "--library", str(library), "index", "--quiet"]
     # How long an index takes here, so that the kills land all through it.
     started = time.monotonic()
@@ -147,7 +175,9 @@ def test_reader_list_after_kill_9_of_reader_index_at_random_moments(tmp_path: Pa
         assert process.stderr is not None
         assert b"Traceback" not in process.stderr.read()
         process.stderr.close()
+        wait_until_gone(tag)  # the killed index's workers end when their input does
         assert listed_keys(env, library) == keys, f"round {round_number}, kill after {delay:.3f} s"
+        assert tagged_processes(tag) == []
     # The kills landed while the index ran (not all after it had finished).
     assert killed >= rounds // 2
 
