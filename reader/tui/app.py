@@ -284,6 +284,11 @@ class ReaderApp(App[None]):
         from reader.tui import article_screen, blocks  # noqa: F401
 
         parse_markdown_page('+++\ntitle = "warm-up"\n+++\n# warm-up\n\n*text*\n')
+        if any(tag.split("-")[0] in ("zh", "ja", "yue") for tag in self.preferred_languages):
+            # ICU breaks CJK lines; loading it takes 25-90 ms, better here than on `enter`.
+            from reader.text.linebreak import line_offsets
+
+            line_offsets("中文，日本語。", 8, self.preferred_languages[0])
 
     def yield_to_input(self) -> None:
         """Wait while the user is pressing keys; background work calls this now and then.
