@@ -179,3 +179,29 @@ def test_reader_show_orders_for_the_terminal_and_keeps_pipes_logical(config_dir:
     )
     assert "این مقاله نمونه‌ای کوتاه" in piped.stdout  # logical order, unshaped
     assert "<!--" not in piped.stdout and "ﻦﯾﺍ" not in piped.stdout
+
+
+async def test_a_chinese_note_wraps_like_the_body(config_dir: Path) -> None:
+    from reader.library import bundled_library_path
+    from reader.tui.article_screen import NoteMark
+
+    note = "这是一条很长的笔记，" * 12
+    UserData(config_dir).notes.add("gpu-training-dilemma", "zh", note, paragraph=0, quote="")
+    app = ReaderApp(
+        Library([bundled_library_path()]),
+        UserData(config_dir),
+        languages=("zh",),
+        open_key="gpu-training-dilemma",
+    )
+    async with app.run_test(size=(60, 40)) as pilot:
+        await settle(pilot)
+        mark = app.screen.query_one(NoteMark)
+        assert isinstance(mark.visual, ScriptText)
+        width = mark.content_region.width
+        lines = [
+            note_line
+            for _, start, end in mark.visual.layout(width)
+            for note_line in [mark.visual.plain[start:end].rstrip()]
+        ]
+        assert len(lines) > 2
+        assert not any(line.startswith("，") for line in lines)

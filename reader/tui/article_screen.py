@@ -976,7 +976,12 @@ class ArticleScreen(Screen[None]):
             anchor = self._note_anchors[min(index, last)]
             for text in reversed(texts):
                 mark = NoteMark(
-                    Content.assemble(("✎ ", "$warning"), clean(text)),
+                    # A note in Chinese or Persian wraps and reads like the body.
+                    script_visual(
+                        Content.assemble(("✎ ", "$warning"), clean(text)),
+                        "",
+                        app.bidi_mode == "reader",
+                    ),
                     classes="note",
                     markup=False,
                 )
