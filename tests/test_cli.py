@@ -228,7 +228,9 @@ def test_interface_without_a_terminal_says_so() -> None:
 
 def ordinary(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run a command line through argparse and the Library, never the quick path."""
-    from reader.cli import CliError, build_parser, run
+    from reader.cli.commands import run
+    from reader.cli.output import CliError
+    from reader.cli.parser import build_parser
 
     try:
         code = run(build_parser().parse_args(list(args)))
@@ -258,7 +260,7 @@ def test_quick_search_prints_what_the_ordinary_path_prints(
     ordinary(capsys, *library, "index", "--quiet")
     expected = ordinary(capsys, *library, *args)
     assert expected[0] == 0
-    from reader.cli import _quick_search
+    from reader.cli.quick import quick_search as _quick_search
 
     assert _quick_search([*library, *args]) == 0, "the quick path was not taken"
     out, err = capsys.readouterr()
@@ -284,7 +286,8 @@ def test_quick_search_prints_what_the_ordinary_path_prints(
 def test_quick_search_leaves_anything_unusual_to_argparse(
     bundled_library: Path, args: list[str]
 ) -> None:
-    from reader.cli import _quick_search, main
+    from reader.cli import main
+    from reader.cli.quick import quick_search as _quick_search
 
     main(["--library", str(bundled_library), "index", "--quiet"])
     assert _quick_search(["--library", str(bundled_library), *args]) is None
@@ -299,7 +302,9 @@ def test_quick_search_leaves_anything_unusual_to_argparse(
     ],
 )
 def test_interface_command_lines_are_read_as_argparse_reads_them(args: list[str]) -> None:
-    from reader.cli import _merge_global_options, _plain_interface, build_parser
+    from reader.cli.parser import build_parser
+    from reader.cli.parser import merge_global_options as _merge_global_options
+    from reader.cli.quick import plain_interface as _plain_interface
 
     plain = _plain_interface(args)
     assert plain is not None, "the quick path was not taken"
@@ -314,7 +319,7 @@ def test_interface_command_lines_are_read_as_argparse_reads_them(args: list[str]
     [["--help"], ["list"], ["--lan", "de"], ["--lang"], ["--lang", "-x"], ["--bogus"], ["x"]],
 )
 def test_unusual_interface_command_lines_go_to_argparse(args: list[str]) -> None:
-    from reader.cli import _plain_interface
+    from reader.cli.quick import plain_interface as _plain_interface
 
     assert _plain_interface(args) is None
 
@@ -322,7 +327,7 @@ def test_unusual_interface_command_lines_go_to_argparse(args: list[str]) -> None
 def test_quick_search_needs_a_refreshed_current_catalog(
     capsys: pytest.CaptureFixture[str], bundled_library: Path, isolated_home: Path
 ) -> None:
-    from reader.cli import _quick_search
+    from reader.cli.quick import quick_search as _quick_search
     from reader.library.catalog import Catalog
 
     args = ["--library", str(bundled_library), "search", "GPU"]
@@ -384,7 +389,7 @@ def test_quick_search_reads_a_config_that_sets_something(
         f"# my libraries\nlibraries = [{str(second)!r}]\n", encoding="utf-8"
     )
     assert run(capsys, "index", "--quiet")[0] == 0
-    from reader.cli import _quick_search
+    from reader.cli.quick import quick_search as _quick_search
 
     assert _quick_search(["search", "zebras", "--json"]) == 0
     out, _ = capsys.readouterr()

@@ -30,7 +30,7 @@ GPU = "gpu-training-dilemma"
 def configured_app(config_dir: Path, toml: str, *, open_key: str | None = None) -> ReaderApp:
     """The app as ``reader`` starts it: config.toml read from disk, the library built
     from it by the command line's own function."""
-    from reader.cli import _library
+    from reader.cli.choices import open_library as _library
 
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "config.toml").write_text(toml, encoding="utf-8")

@@ -30,8 +30,8 @@ from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 
+from reader.cli.render import document_plain, document_rich
 from reader.library import Article, Block, Document, Library, Problem, Span, Variant
-from reader.render import document_plain, document_rich
 from reader.sanitize import clean, clean_line, clean_path, safe_link
 from reader.tui.blocks import block_content, span_content
 from tests.hostile import Case, forbidden, hostile_cases, write_hostile_corpus

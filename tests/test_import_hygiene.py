@@ -61,14 +61,15 @@ def _culprits(modules: list[str], watched: tuple[str, ...]) -> dict[str, list[st
                 "reader.paths",
                 "reader.filters",
                 "reader.patterns",
-                "reader.render",
+                "reader.cli.render",
+                "reader.cli.render_parallel",
             ),
             INTERFACE_ONLY + FETCHING_ONLY,
         ),
         # Bringing articles in from the web: no Textual.
         (("reader.sources",), INTERFACE_ONLY),
         # The command line's modules load the interface and the web only when asked.
-        (("reader.cli", "reader.cli_feeds", "reader.__main__"), INTERFACE_ONLY + FETCHING_ONLY),
+        (("reader.cli", "reader.__main__"), INTERFACE_ONLY + FETCHING_ONLY),
     ],
 )
 def test_headless_modules_do_not_import_the_interface(
@@ -109,7 +110,7 @@ def test_first_screen_of_the_interface_needs_no_scanner_model_or_catalog(tmp_pat
     )
     code = (
         "import sys\n"
-        "from reader.cli import _library\n"
+        "from reader.cli.choices import open_library as _library\n"
         "from reader.userdata.config import load_config\n"
         "from reader.paths import resolve_config_dir\n"
         "library = _library(None, load_config(resolve_config_dir()))\n"
