@@ -15,8 +15,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.widgets import Static
 
+from reader.cli.render import print_document
 from reader.library import Library
-from reader.render import print_document
 from reader.text.bidi import display, is_rtl, resolve_mode, terminal_reorders
 from reader.tui.app import ReaderApp
 from reader.tui.article_screen import ArticleScreen, Paragraph

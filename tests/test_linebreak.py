@@ -18,8 +18,8 @@ from rich.cells import cell_len
 from rich.console import Console
 from textual.content import Content
 
+from reader.cli.render import print_document
 from reader.library import Library, bundled_library_path
-from reader.render import print_document
 from reader.text.linebreak import CLOSING, OPENING, break_units, line_offsets, wrap
 from reader.tui.script_text import ScriptText, script_visual
 
