@@ -18,127 +18,45 @@ import os
 from bisect import bisect_right
 from collections import Counter
 from contextlib import suppress
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.selection import Selection
-from textual.visual import VisualType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from reader.languages import describe, endonym
-from reader.library import Article, Block, Document
+from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
 from reader.text.bidi import has_rtl
 from reader.text.parallel import ParallelText, SentenceRef
 from reader.text.sentences import sentence_spans
+from reader.tui.article_body import (
+    MAX_VIEW_BLOCKS,
+    SENTENCE_STYLE,
+    SIDE_BY_SIDE_MIN_WIDTH,
+    WHOLE_BLOCKS,
+    ArticleBody,
+    NoteMark,
+    Paragraph,
+    compose_body,
+)
 from reader.tui.base import reader_app
-from reader.tui.blocks import block_content, quote_of
+from reader.tui.blocks import quote_of
+from reader.tui.find_bar import FIND_PLACEHOLDER, FindState, find_matches
 from reader.tui.key_bar import KeyBar
 from reader.tui.script_text import ScriptText, script_visual
 from reader.userdata import UserDataError
 
-#: Below this width the side-by-side view interleaves (paragraph in A, then in B).
-SIDE_BY_SIDE_MIN_WIDTH = 100
-#: A widget per block: past this many the view stops (with a notice) so that a
-#: pathological file cannot freeze the interface while it mounts.
-MAX_VIEW_BLOCKS = 1500
 #: Pages up to this size (both, side by side) are read as the screen opens; larger
 #: ones are read in a worker so that the interface keeps answering meanwhile.
 READ_NOW_BYTES = 64 * 1024
-#: What the empty find bar says.
-FIND_PLACEHOLDER = "find in article · enter next · escape close"
 #: Paints to wait for the body's layout before scrolling to a paragraph.
 MAX_LAYOUT_WAITS = 20
-#: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
-MAX_BLOCK_CHARS = 20_000
-#: The current sentence and the sentences that translate it: a tint, in every theme.
-SENTENCE_STYLE = "on $accent 22%"
-#: Blocks whose text is not prose: one "sentence" each for ``)`` and ``(``.
-WHOLE_BLOCKS = frozenset({"code", "html", "table", "rule"})
-
-
-def paragraph_content(block: Block | None, width: int) -> Content:
-    """What a block shows in the body (its ``plain`` is what sentences are found in)."""
-    if block is None:
-        return Content("")
-    if len(text := block.plain_text) > MAX_BLOCK_CHARS:
-        more = len(text) - MAX_BLOCK_CHARS
-        return Content.assemble(
-            clean(text[:MAX_BLOCK_CHARS]),
-            (f" … [{more} more characters not shown]", "$text-warning"),
-        )
-    return block_content(block, width)
-
-
-#: Blocks laid out by Textual as they are (pre-formatted, or drawn to a width already).
-_PRESET_KINDS = frozenset({"code", "html", "table", "rule", "missing"})
-
-
-class Paragraph(Static):
-    """One block of the body; ``index`` is its paragraph number (from 0).
-
-    ``content`` replaces the block's own rendering (the sentence-pairs view draws a
-    paragraph's sentences each followed by its translation). Text is wrapped the way
-    its script expects (:func:`script_visual`): whatever is given to :meth:`update`
-    (find or sentence highlights) goes through it too.
-    """
-
-    def __init__(
-        self,
-        block: Block | None,
-        index: int,
-        width: int,
-        *,
-        side: str = "",
-        content: Content | None = None,
-        language: str = "",
-        reorder: bool = False,
-    ) -> None:
-        self.text_language = language
-        self.reorder = reorder
-        kind = block.kind if block is not None else "missing"
-        self._block_kind = kind
-        classes = f"block kind-{kind} {side}".strip()
-        if content is None:
-            content = paragraph_content(block, width)
-        super().__init__(self._shaped(content), classes=classes, markup=False)
-        self.block = block
-        self.index = index
-        self.base_content = content
-
-    def _shaped(self, content: VisualType) -> VisualType:
-        if self._block_kind in _PRESET_KINDS or not isinstance(content, Content):
-            return content
-        return script_visual(content, self.text_language, self.reorder)
-
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show new content (the block restyled), wrapped for its script."""
-        super().update(self._shaped(content), layout=layout)
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text, in logical order even where it is shown reordered."""
-        if isinstance(self.visual, ScriptText):
-            return selection.extract(self.visual.plain), "\n"
-        return super().get_selection(selection)
-
-
-class ArticleBody(VerticalScroll, inherit_bindings=False):
-    """The scrolling body, without a scroll view's own keys: focused, those would answer
-    first, and ``end`` would scroll past the last paragraph into the blank space below it
-    instead of going to that paragraph, the arrows would glide instead of stepping.
-    The Article screen's bindings (the README's keys) apply instead."""
-
-
-class NoteMark(Static):
-    """A note shown under the paragraph it belongs to."""
 
 
 @dataclass(frozen=True)
@@ -152,15 +70,6 @@ class Loaded:
     paragraph: int
     right_language: str | None = None
     right_document: Document | None = None
-
-
-@dataclass
-class FindState:
-    """Matches of the find bar: (paragraph, side, start, end), and the current one."""
-
-    query: str = ""
-    matches: list[tuple[int, str, int, int]] = field(default_factory=list)
-    current: int = 0
 
 
 #: Browsers that run in the terminal (webbrowser falls back to them without a display).
@@ -630,53 +539,26 @@ class ArticleScreen(Screen[None]):
 
     def _body_widgets(self) -> list[Widget]:
         """The body's widgets for the document(s) taken; remembers the paragraphs."""
-        self._paragraphs, self._right_paragraphs, self._anchors = [], [], []
-        self._note_anchors, self._right_by_index, self._highlights = [], {}, {}
-        self._drawn_at, self._translations_at = {}, {}
-        self._parallel_text = None
-        widgets: list[Widget] = []
-        document = self.document
-        width = reader_app(self).config.reading_width
-        if document is None:
-            widgets.append(Static(clean(self._error or ""), classes="error", markup=False))
-        else:
-            for notice in document.notices:
-                widgets.append(Static(f"⚠ {clean(notice)}", classes="notice", markup=False))
-            right = self.right_document if self.parallel else None
-            if len(document.blocks) > MAX_VIEW_BLOCKS:
-                widgets.append(
-                    Static(
-                        f"⚠ Only the first {MAX_VIEW_BLOCKS} of {len(document.blocks)} "
-                        "paragraphs are shown.",
-                        classes="notice",
-                        markup=False,
-                    )
-                )
-            if right is None:
-                self._interleaved = False
-                for index, block in enumerate(document.blocks[:MAX_VIEW_BLOCKS]):
-                    paragraph_widget = Paragraph(block, index, width, **self._script(self.language))
-                    paragraph_widget.styles.max_width = width
-                    self._paragraphs.append(paragraph_widget)
-                    widgets.append(paragraph_widget)
-                self._anchors = list(self._paragraphs)
-                self._note_anchors = self._anchors
-            elif self.sentence_mode:
-                widgets.extend(self._sentence_pairs(document, right))
-            else:
-                widgets.extend(self._side_by_side(document, right))
-            if document.next_title:
-                widgets.append(
-                    Static(
-                        Content.assemble(
-                            ("Next: ", "$text-muted"), clean_line(document.next_title)
-                        ),
-                        classes="next-article",
-                        markup=False,
-                    )
-                )
-            widgets.append(Static("", classes="end-spacer"))
-        return widgets
+        app = reader_app(self)
+        layout = compose_body(
+            self.document,
+            self._error,
+            self.right_document if self.parallel else None,
+            language=self.language,
+            right_language=self.right_language,
+            width=app.config.reading_width,
+            reorder=app.bidi_mode == "reader",
+            narrow=self.size.width < SIDE_BY_SIDE_MIN_WIDTH,
+            sentence_mode=self.sentence_mode,
+        )
+        self._paragraphs, self._right_paragraphs = layout.paragraphs, layout.right_paragraphs
+        self._anchors, self._note_anchors = layout.anchors, layout.note_anchors
+        self._right_by_index, self._parallel_text = layout.right_by_index, layout.parallel_text
+        self._drawn_at, self._translations_at = layout.drawn_at, layout.translations_at
+        if self.document is not None:
+            self._interleaved = layout.interleaved
+        self._highlights = {}
+        return layout.widgets
 
     def _after_body(self, paragraph: int, sentence: int = 0) -> None:
         """Header, marks, find and status for a new body, then scroll to ``paragraph``
@@ -693,162 +575,6 @@ class ArticleScreen(Screen[None]):
         self.current_sentence = max(0, min(sentence, self._sentence_count(target) - 1))
         self._refresh_status()
         self.call_after_refresh(self._go_to_paragraph, target, self.current_sentence)
-
-    def _parallel(self, left: Document, right: Document, width: int) -> ParallelText:
-        """The paragraph alignment of the two variants, on the text each block shows."""
-        left_blocks = left.blocks[:MAX_VIEW_BLOCKS]
-        right_blocks = right.blocks[:MAX_VIEW_BLOCKS]
-        return ParallelText(
-            [paragraph_content(block, width).plain for block in left_blocks],
-            [paragraph_content(block, width).plain for block in right_blocks],
-            self.language or "",
-            self.right_language or "",
-            left_headings=[block.kind == "heading" for block in left_blocks],
-            right_headings=[block.kind == "heading" for block in right_blocks],
-        )
-
-    def _count_notice(self, left: Document, right: Document, rows: str) -> list[Widget]:
-        left_count, right_count = len(left.blocks), len(right.blocks)
-        if left_count == right_count:
-            return []
-        message = (
-            f"⚠ {endonym(self.language or '')} has {left_count} paragraphs, "
-            f"{endonym(self.right_language or '')} {right_count}: {rows}."
-        )
-        return [Static(message, classes="notice", markup=False)]
-
-    def _side_by_side(self, left: Document, right: Document) -> list[Widget]:
-        """Rows of aligned paragraphs side by side (a paragraph beside the one or two that
-        translate it); interleaved when narrow."""
-        width = reader_app(self).config.reading_width
-        self._interleaved = self.size.width < SIDE_BY_SIDE_MIN_WIDTH
-        parallel = self._parallel_text = self._parallel(left, right, width)
-        widgets = self._count_notice(left, right, "rows follow the paragraph alignment")
-        for pair in parallel.pairs:
-            script, right_script = self._script(self.language), self._script(self.right_language)
-            lefts = [Paragraph(left.blocks[i], i, width, side="left", **script) for i in pair.left]
-            rights = [
-                Paragraph(right.blocks[j], j, width, side="right", **right_script)
-                for j in pair.right
-            ]
-            self._paragraphs.extend(lefts)
-            self._right_paragraphs.extend(rights)
-            self._right_by_index.update((widget.index, widget) for widget in rights)
-            if self._interleaved:
-                for widget in lefts + rights:
-                    widget.styles.max_width = width
-                for widget in rights:
-                    widget.add_class("interleaved")
-                widgets.extend([*lefts, *rights])
-                self._anchors.extend(lefts)
-                if lefts:
-                    self._note_anchors.extend([(rights or lefts)[-1]] * len(lefts))
-                continue
-            columns: list[Widget] = []
-            for side, members in (("left", lefts), ("right", rights)):
-                if not members:
-                    columns.append(Paragraph(None, -1, width, side=side))
-                elif len(members) == 1:
-                    columns.append(members[0])
-                else:
-                    columns.append(Vertical(*members, classes=f"column {side}-column"))
-            row = Horizontal(*columns, classes="pair")
-            widgets.append(row)
-            # One paragraph in the row: the row marks it; two: each its own top.
-            self._anchors.extend([row] if len(lefts) == 1 else lefts)
-            self._note_anchors.extend([row] * len(lefts))
-        return widgets
-
-    def _sentence_pairs(self, left: Document, right: Document) -> list[Widget]:
-        """Each sentence followed by the sentence(s) that translate it, dimmed, paragraph
-        by paragraph (aligned paragraphs: a merge shows its sentences together)."""
-        width = reader_app(self).config.reading_width
-        self._interleaved = True
-        parallel = self._parallel_text = self._parallel(left, right, width)
-        widgets = self._count_notice(left, right, "sentences follow the paragraph alignment")
-        for bead, pair in enumerate(parallel.pairs):
-            # The sentence pairs of a bead, under the left paragraph their first sentence is in.
-            groups: dict[int, list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]]] = {
-                index: [] for index in pair.left
-            }
-            owner = pair.left[0] if pair.left else None
-            for sentences in parallel.sentence_pairs(bead):
-                if sentences.left:
-                    owner = sentences.left[0].paragraph
-                if owner is not None:
-                    groups[owner].append((sentences.left, sentences.right))
-            if not pair.left:
-                # Paragraphs only the right variant has: shown dimmed, on their own.
-                for j in pair.right:
-                    block = right.blocks[j]
-                    extra = Paragraph(
-                        block, j, width, side="right", **self._script(self.right_language)
-                    )
-                    extra.add_class("interleaved")
-                    extra.styles.max_width = width
-                    widgets.append(extra)
-                continue
-            for index, members in groups.items():
-                widget = self._sentence_pair_paragraph(left.blocks[index], index, width, members)
-                widget.styles.max_width = width
-                self._paragraphs.append(widget)
-                widgets.append(widget)
-        self._anchors = list(self._paragraphs)
-        self._note_anchors = self._anchors
-        return widgets
-
-    def _sentence_pair_paragraph(
-        self,
-        block: Block,
-        index: int,
-        width: int,
-        members: list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]],
-    ) -> Paragraph:
-        """One left paragraph of the sentence pairs view, remembering where it drew what."""
-        parallel = self._parallel_text
-        assert parallel is not None
-        parts: list[Content | str | tuple[str, str]] = []
-        drawn: list[tuple[SentenceRef, int, int]] = []
-        translated: list[tuple[tuple[SentenceRef, ...], int, int]] = []
-        position = 0
-        for number, (lefts, rights) in enumerate(members):
-            if number:
-                parts.append("\n")
-                position += 1
-            for count, ref in enumerate(lefts):
-                if count:
-                    parts.append(" ")
-                    position += 1
-                text = parallel.sentence_text(ref)
-                parts.append(text)
-                drawn.append((ref, position, position + len(text)))
-                position += len(text)
-            translation = " ".join(parallel.sentence_text(ref, "right") for ref in rights)
-            if translation:
-                if lefts:
-                    parts.append("\n")
-                    position += 1
-                parts.append(("  " + translation, "$text-muted"))
-                translated.append((lefts, position + 2, position + 2 + len(translation)))
-                position += 2 + len(translation)
-        widget = Paragraph(
-            block,
-            index,
-            width,
-            side="sentence-pairs",
-            content=Content.assemble(*parts),
-            **self._script(self.language),
-        )
-        for ref, start, end in drawn:
-            self._drawn_at[ref] = (widget, start, end)
-        for lefts, start, end in translated:
-            for ref in lefts:
-                self._translations_at.setdefault(ref, []).append((widget, start, end))
-        return widget
-
-    def _script(self, language: str | None) -> dict[str, Any]:
-        """How paragraphs in ``language`` are wrapped and ordered (Paragraph's keywords)."""
-        return {"language": language or "", "reorder": reader_app(self).bidi_mode == "reader"}
 
     def on_resize(self, event: Resize) -> None:
         if self.parallel and self.right_document is not None:
@@ -1551,19 +1277,17 @@ class ArticleScreen(Screen[None]):
 
     def _run_find(self, query: str, *, jump: bool) -> None:
         self.find.query = query.strip()
-        self.find.matches = []
-        needle = self.find.query.casefold()
-        for side, paragraphs in (("left", self._paragraphs), ("right", self._right_paragraphs)):
-            for paragraph in paragraphs:
-                plain = paragraph.base_content.plain
-                haystack = (
-                    plain.casefold() if len(plain.casefold()) == len(plain) else plain.lower()
+        self.find.matches = find_matches(
+            self.find.query,
+            [
+                (side, paragraph.index, paragraph.base_content.plain)
+                for side, paragraphs in (
+                    ("left", self._paragraphs),
+                    ("right", self._right_paragraphs),
                 )
-                start = haystack.find(needle) if needle else -1
-                while start >= 0:
-                    self.find.matches.append((paragraph.index, side, start, start + len(needle)))
-                    start = haystack.find(needle, start + max(1, len(needle)))
-        self.find.matches.sort()
+                for paragraph in paragraphs
+            ],
+        )
         if jump:
             after = [i for i, m in enumerate(self.find.matches) if m[0] >= self.current_paragraph]
             self.find.current = after[0] if after else 0
