@@ -122,7 +122,7 @@ def test_greek_with_and_without_tonos(library: Library, query: str) -> None:
     assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "πολύ"
 
 
-@pytest.mark.parametrize("query", ["αναπτυξης", "ανάπτυξης", "ΑΝΑΠΤΥΞΗΣ"])
+@pytest.mark.parametrize("query", ["αναπτυξης", "ανάπτυξης", "ΑΝΑΠΤΥΞΗΣ", "αναπτυξησ"])
 def test_greek_final_sigma_and_capitals(library: Library, query: str) -> None:
     hits = find(library, query, language="el")
     assert {hit.key for hit in hits} >= {"gpu-training-dilemma"}

@@ -80,6 +80,7 @@ def test_match_form_lower_cases_and_folds_one_for_one() -> None:
         ("我们开源了", "开源", [(2, 4)]),  # CJK: anywhere
         ("foo bar baz", 'foo "foo bar"', [(0, 7)]),  # overlapping spans merged
         ("ΑΝΑΠΤΥΞΗΣ και ανάπτυξης", "ΑΝΑΠΤΥΞΗΣ", [(0, 9), (14, 23)]),
+        ("και ανάπτυξης", "αναπτυξησ", [(4, 13)]),  # typed with σ for the final ς
         ("tokens: abc_def abc", "abc", [(8, 11), (16, 19)]),
         ("Café-Bar café", "cafe", [(0, 4), (9, 13)]),
         ("a cat", "cat", [(2, 5)]),  # at the very end
