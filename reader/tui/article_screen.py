@@ -572,6 +572,9 @@ class ArticleScreen(Screen[None]):
             self._run_find(self.find.query, jump=False)
         target = min(paragraph, max(0, len(self._paragraphs) - 1))
         self.current_paragraph = target
+        # Held from now: the old body's removal may scroll to the top before the new one
+        # is laid out, and a key pressed meanwhile must still act on this paragraph.
+        self._held = target
         self.current_sentence = max(0, min(sentence, self._sentence_count(target) - 1))
         self._refresh_status()
         self.call_after_refresh(self._go_to_paragraph, target, self.current_sentence)
@@ -596,6 +599,9 @@ class ArticleScreen(Screen[None]):
                 top = self._tops[index] if index > 0 else 0
                 self.body.scroll_to(y=top, animate=False, immediate=True)
                 self._held = index
+                if int(self.body.scroll_y) != top:
+                    # Clamped: the body's new height is not known yet. Once it is.
+                    self.call_after_refresh(self._keep_held)
         self.current_paragraph = max(0, index)
         self.current_sentence = sentence
         self._refresh_status()
@@ -603,15 +609,29 @@ class ArticleScreen(Screen[None]):
             self._show_sentence()
 
     def _laid_out(self, _size: object) -> None:
-        """The body's height changed: keep the paragraph scrolled to at the top."""
-        held = self._held
-        if held is not None and 0 <= held < len(self._anchors):
-            self._measure()
-            top = self._tops[held] if held > 0 else 0
-            if int(self.body.scroll_y) != top:
-                self.body.scroll_to(y=top, animate=False, immediate=True)
-                self.current_paragraph = held
+        """The body's height changed: keep the paragraph scrolled to at the top, once the
+        rows have their new places (after this paint; the size is known first)."""
+        if self._held is not None:
+            self.call_after_refresh(self._keep_held)
         self._refresh_status()
+
+    def _keep_held(self, attempts: int = 0) -> None:
+        held = self._held
+        if held is None or not 0 <= held < len(self._anchors):
+            return
+        if self._anchors[held].virtual_region.height == 0:
+            # Not laid out yet (the screen is under a picker, say): every top reads 0.
+            if attempts < MAX_LAYOUT_WAITS:
+                self.call_after_refresh(self._keep_held, attempts + 1)
+            return
+        self._measure()
+        top = self._tops[held] if held > 0 else 0
+        if int(self.body.scroll_y) != top:
+            self.body.scroll_to(y=top, animate=False, immediate=True)
+            self.current_paragraph = held
+            self._refresh_status()
+            if int(self.body.scroll_y) != top and attempts < MAX_LAYOUT_WAITS:
+                self.call_after_refresh(self._keep_held, attempts + 1)  # clamped, as above
 
     def _measure(self) -> None:
         self._tops = [self._body_y(anchor) for anchor in self._anchors]
@@ -747,8 +767,14 @@ class ArticleScreen(Screen[None]):
             paragraph.set_class(paragraph.index == current, "current")
 
     def _scrolled(self, scroll_y: float) -> None:
-        if len(self._tops) != len(self._anchors):
-            self._measure()
+        if self._held is not None:
+            # Our own scroll to a paragraph, or the body settling around it: it stays the
+            # current one until the reader scrolls.
+            self.current_paragraph = min(self._held, max(0, len(self._paragraphs) - 1))
+            self._refresh_status()
+            return
+        if len(self._tops) != len(self._anchors) or (len(self._tops) > 1 and not self._tops[-1]):
+            self._measure()  # new rows, or measured before they were laid out
         index = max(0, bisect_right(self._tops, int(scroll_y)) - 1)
         index = min(index, max(0, len(self._paragraphs) - 1))
         if index != self.current_paragraph and not self._sentence_in_view():
@@ -788,9 +814,11 @@ class ArticleScreen(Screen[None]):
 
     def on_mouse_scroll_down(self) -> None:
         self._let_go()
+        self._scrolled(self.body.scroll_y)  # the body scrolled before the event got here
 
     def on_mouse_scroll_up(self) -> None:
         self._let_go()
+        self._scrolled(self.body.scroll_y)
 
     def action_scroll_lines(self, lines: int) -> None:
         self._let_go()
