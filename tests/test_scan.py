@@ -303,3 +303,44 @@ def test_a_language_from_the_path_wins_over_front_matter(
     [problem] = library.problems
     assert problem.path == "post.md"
     assert f"second ru variant of 'post' (kept {named})" == problem.reason
+
+
+def test_pages_with_one_translation_key_are_one_article(tmp_path: Path) -> None:
+    write(tmp_path, "erste.md", "---\nlang: de\ntranslationKey: story\n---\n# Geschichte\n")
+    write(tmp_path, "first.md", "---\nlang: en\ntranslationKey: story\n---\n# Story\n")
+    write(tmp_path, "autre.md", "---\nlang: fr\ntranslationKey: other\n---\n# Autre\n")
+    write(tmp_path, "plain.fi.md", "# Tarina\n")
+    library = scan(tmp_path)
+    assert sorted(library.articles) == ["other", "plain", "story"]
+    assert library.article("story").languages == ["de", "en"]  # type: ignore[union-attr]
+    assert library.article("other").languages == ["fr"]  # type: ignore[union-attr]
+    assert library.problems == []
+
+
+def test_a_dropped_duplicate_does_not_stop_the_other_languages(tmp_path: Path) -> None:
+    """Kept first: the page whose path names the language; then, by path, a second
+    Russian page (dropped) and a German one (kept all the same)."""
+    write(tmp_path, "a.ru.md", "---\ntranslationKey: k\n---\n# Из пути\n")
+    write(tmp_path, "b.md", "---\nlang: ru\ntranslationKey: k\n---\n# Второй\n")
+    write(tmp_path, "c.md", "---\nlang: de\ntranslationKey: k\n---\n# Deutsch\n")
+    library = scan(tmp_path)
+    article = library.article("k")
+    assert article is not None
+    assert {tag: v.relpath for tag, v in article.variants.items()} == {
+        "ru": "a.ru.md",
+        "de": "c.md",
+    }
+    assert [p.path for p in library.problems] == ["b.md"]
+
+
+def test_a_translation_key_that_is_another_pages_path_key_joins_it(tmp_path: Path) -> None:
+    write(tmp_path, "x.de.md", "# Deutsch\n")
+    write(tmp_path, "y.md", "---\nlang: en\ntranslationKey: x\n---\n# English\n")
+    library = scan(tmp_path)
+    assert list(library.articles) == ["x"]
+    article = library.article("x")
+    assert article is not None
+    assert {tag: v.relpath for tag, v in article.variants.items()} == {
+        "de": "x.de.md",
+        "en": "y.md",
+    }

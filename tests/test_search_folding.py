@@ -85,6 +85,15 @@ def test_match_form_lower_cases_and_folds_one_for_one() -> None:
         ("Café-Bar café", "cafe", [(0, 4), (9, 13)]),
         ("a cat", "cat", [(2, 5)]),  # at the very end
         ("nothing here", "zebra", []),
+        ("\ue000abc abc", "abc", [(5, 8)]),  # a private-use character is part of a word
+        ("ｅ ｍａｉｌ", "ｅ-ｍａｉｌ", [(0, 1), (2, 6)]),  # full-width: its words, one by one
+        ("an mailbox", "an-mai", [(0, 2), (3, 10)]),  # only the last word is a prefix
+        ("an mailbox", '"an-mai"', [(0, 2)]),  # a phrase's words are whole words
+        ("开源开源", "开源", [(0, 4)]),  # touching spans are one
+        ("开开", "开", [(0, 2)]),  # one character, every place
+        ("我们开源了", "开", [(2, 3)]),
+        ("ｘｍａｉｌ ｍａｉｌ", "ｍａｉｌ", [(6, 10)]),  # full-width is not CJK: word starts
+        ("ｍａｉｌｂｏｘ", "ｍａｉｌ", [(0, 7)]),  # ... and a prefix runs to the word's end
     ],
 )
 def test_match_spans(text: str, query: str, spans: list[tuple[int, int]]) -> None:
