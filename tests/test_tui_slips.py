@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader.library import bundled_library_path
-from reader.tui.article_screen import READ_NOW_BYTES, ArticleScreen
+from reader.tui.article_screen import ArticleScreen
+from reader.tui.article_variants import READ_NOW_BYTES
 from reader.tui.library_screen import LibraryScreen
 from reader.userdata.state import ReadingState
 from tests.tmux_driver import TMUX, Tmux

@@ -22,6 +22,7 @@ from reader.languages import endonym
 from reader.library import Block, Document
 from reader.sanitize import clean, clean_line
 from reader.text.parallel import ParallelText, SentenceRef
+from reader.text.sentences import sentence_spans
 from reader.tui.blocks import block_content
 from reader.tui.script_text import ScriptText, script_visual
 
@@ -144,6 +145,65 @@ class BodyLayout:
     parallel_text: ParallelText | None = None
     #: Side by side shown one under the other (narrow), or sentence pairs.
     interleaved: bool = False
+
+    def sentence_spans(self, index: int, language: str) -> tuple[tuple[int, int], ...]:
+        """Offsets of the sentences of paragraph ``index`` (left side) in the text it
+        shows; computed on first use and cached (``sentence_spans``, ``ParallelText``)."""
+        if not 0 <= index < len(self.paragraphs):
+            return ()
+        if self.parallel_text is not None:
+            return self.parallel_text.sentences(index)
+        widget = self.paragraphs[index]
+        text = widget.base_content.plain
+        if widget.block is not None and widget.block.kind in WHOLE_BLOCKS:
+            return ((0, len(text)),) if text.strip() else ()
+        return sentence_spans(text, language)
+
+    def sentence_count(self, index: int, language: str) -> int:
+        """How many sentences paragraph ``index`` has."""
+        return len(self.sentence_spans(index, language))
+
+    def step_sentence(
+        self, paragraph: int, sentence: int, step: int, language: str
+    ) -> tuple[int, int]:
+        """The sentence ``step`` (+1 or -1) away, skipping paragraphs without any; the
+        same one at either end of the article."""
+        total = len(self.paragraphs)
+        index, target = paragraph, sentence + step
+        while 0 <= index < total:
+            if 0 <= target < self.sentence_count(index, language):
+                return index, target
+            index += 1 if step > 0 else -1
+            target = 0 if step > 0 else self.sentence_count(index, language) - 1
+        return paragraph, sentence
+
+    def sentence_highlights(
+        self, ref: SentenceRef, sentence_mode: bool, language: str
+    ) -> tuple[dict[Paragraph, list[tuple[int, int]]], Place | None]:
+        """Where to tint for sentence ``ref``: the sentence itself (the second value) and
+        the sentences that translate it."""
+        if not self.paragraphs:
+            return {}, None
+        places: list[Place] = []
+        primary: Place | None = None
+        if sentence_mode:
+            primary = self.drawn_at.get(ref)
+            places = list(self.translations_at.get(ref, []))
+        else:
+            spans = self.sentence_spans(ref.paragraph, language)
+            if 0 <= ref.sentence < len(spans):
+                primary = (self.paragraphs[ref.paragraph], *spans[ref.sentence])
+            parallel = self.parallel_text
+            if parallel is not None:
+                for other in parallel.counterpart_sentences(ref):
+                    widget = self.right_by_index.get(other.paragraph)
+                    right_spans = parallel.sentences(other.paragraph, "right")
+                    if widget is not None and other.sentence < len(right_spans):
+                        places.append((widget, *right_spans[other.sentence]))
+        result: dict[Paragraph, list[tuple[int, int]]] = {}
+        for widget, start, end in [primary, *places] if primary else places:
+            result.setdefault(widget, []).append((start, end))
+        return result, primary
 
 
 def script_keywords(language: str | None, reorder: bool) -> dict[str, Any]:

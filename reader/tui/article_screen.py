@@ -14,11 +14,9 @@ paragraph and the sentence, through the paragraph alignment where the counts dif
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_right
 from collections import Counter
 from contextlib import suppress
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,16 +32,25 @@ from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
 from reader.text.bidi import has_rtl
 from reader.text.parallel import ParallelText, SentenceRef
-from reader.text.sentences import sentence_spans
 from reader.tui.article_body import (
-    MAX_VIEW_BLOCKS,
     SENTENCE_STYLE,
     SIDE_BY_SIDE_MIN_WIDTH,
-    WHOLE_BLOCKS,
     ArticleBody,
+    BodyLayout,
     NoteMark,
     Paragraph,
+    Place,
     compose_body,
+)
+from reader.tui.article_variants import (
+    Loaded,
+    Switch,
+    cycle_language,
+    default_right_language,
+    mapped_position,
+    read_variants,
+    readable_now,
+    switch_from,
 )
 from reader.tui.base import reader_app
 from reader.tui.blocks import quote_of
@@ -52,24 +59,8 @@ from reader.tui.key_bar import KeyBar
 from reader.tui.script_text import ScriptText, script_visual
 from reader.userdata import UserDataError
 
-#: Pages up to this size (both, side by side) are read as the screen opens; larger
-#: ones are read in a worker so that the interface keeps answering meanwhile.
-READ_NOW_BYTES = 64 * 1024
 #: Paints to wait for the body's layout before scrolling to a paragraph.
 MAX_LAYOUT_WAITS = 20
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """Variants read by the loader worker."""
-
-    token: int
-    language: str
-    document: Document | None
-    error: str | None
-    paragraph: int
-    right_language: str | None = None
-    right_document: Document | None = None
 
 
 #: Browsers that run in the terminal (webbrowser falls back to them without a display).
@@ -277,9 +268,8 @@ class ArticleScreen(Screen[None]):
         self.find = FindState()
         self._token = 0
         self._error: str | None = None
-        self._paragraphs: list[Paragraph] = []
-        self._right_paragraphs: list[Paragraph] = []
-        self._anchors: list[Widget] = []
+        #: The body's paragraphs and anchors, as composed.
+        self._layout = BodyLayout()
         self._tops: list[int] = []
         self._interleaved = False
         self._bookmarked: set[int] = set()
@@ -293,16 +283,10 @@ class ArticleScreen(Screen[None]):
         self.current_sentence = 0
         #: Whether the current sentence is shown (from the first `)` or `(` on).
         self.sentence_cursor = False
-        self._parallel_text: ParallelText | None = None
-        self._right_by_index: dict[int, Paragraph] = {}
-        self._note_anchors: list[Widget] = []
-        # Sentence pairs view: where each left sentence, and each translation, is drawn.
-        self._drawn_at: dict[SentenceRef, tuple[Paragraph, int, int]] = {}
-        self._translations_at: dict[SentenceRef, list[tuple[Paragraph, int, int]]] = {}
         self._highlights: dict[Paragraph, list[tuple[int, int]]] = {}
         # A language switch in progress: the language, texts and headings switched from,
         # and the paragraph and sentence to find in the new one.
-        self._switch_from: tuple[str, list[str], list[bool], int, int] | None = None
+        self._switch_from: Switch | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -436,19 +420,7 @@ class ArticleScreen(Screen[None]):
             self._load(self._token, article, language, paragraph, right)
 
     def _readable_now(self, article: Article, language: str, right: str | None) -> bool:
-        """Whether the variants are small enough to read without a worker.
-
-        Their size on disk now, not when they were scanned: a page may have grown since.
-        """
-        variants = article.variants
-        size = 0
-        for tag in (language, right):
-            if tag is not None:
-                try:
-                    size += os.stat(variants[tag].path).st_size
-                except OSError:
-                    return False  # the worker reports it
-        return size <= READ_NOW_BYTES
+        return readable_now(article, language, right)
 
     @work(thread=True, exclusive=True, group="article-load")
     def _load(
@@ -460,22 +432,7 @@ class ArticleScreen(Screen[None]):
     def _read(
         self, token: int, article: Article, language: str, paragraph: int, right: str | None
     ) -> Loaded:
-        """Read and parse the variants of ``article`` as the caller found it (safe in a
-        worker thread: the library may be replaced meanwhile)."""
-        app = reader_app(self)
-        documents: list[Document | None] = []
-        error: str | None = None
-        for tag in (language, right):
-            if tag is None:
-                documents.append(None)
-                continue
-            variant = article.variants[tag]
-            try:
-                documents.append(app.library.load(variant))
-            except (OSError, ValueError, RecursionError) as failure:
-                documents.append(None)
-                error = f"Could not read {variant.relpath}: {failure}"
-        return Loaded(token, language, documents[0], error, paragraph, right, documents[1])
+        return read_variants(reader_app(self).library, token, article, language, paragraph, right)
 
     def _show_loaded(self, loaded: Loaded) -> None:
         """Show what the worker read, unless a newer request came or the screen closed."""
@@ -487,42 +444,10 @@ class ArticleScreen(Screen[None]):
         self._take(loaded)
         paragraph, sentence = loaded.paragraph, 0
         if switch is not None and loaded.document is not None and switch[0] != loaded.language:
-            paragraph, sentence = self._mapped_position(switch, loaded.document)
+            paragraph, sentence = mapped_position(switch, loaded.document, self.language or "")
             with suppress(UserDataError, OSError):
                 reader_app(self).userdata.state.set_position(self.key, loaded.language, paragraph)
         self._render_body(paragraph, sentence)
-
-    def _mapped_position(
-        self, switch: tuple[str, list[str], list[bool], int, int], document: Document
-    ) -> tuple[int, int]:
-        """Where the place in the variant switched from is in ``document``: the same
-        paragraph when both have as many (its sentence through the sentence alignment),
-        else through the paragraph alignment."""
-        language, old_texts, old_headings, paragraph, sentence = switch
-        new_texts = [block.plain_text for block in document.blocks[:MAX_VIEW_BLOCKS]]
-        new_language = self.language or ""
-        if len(old_texts) == len(new_texts):
-            if not 0 <= paragraph < len(new_texts):
-                return paragraph, 0
-            pair = ParallelText(
-                [old_texts[paragraph]], [new_texts[paragraph]], language, new_language
-            )
-            place = pair.map_position(SentenceRef(0, sentence))
-            return paragraph, place.sentence
-        parallel = ParallelText(
-            old_texts,
-            new_texts,
-            language,
-            new_language,
-            left_headings=old_headings,
-            right_headings=[block.kind == "heading" for block in document.blocks],
-        )
-        paired = sum(len(pair.left) for pair in parallel.pairs if pair.right)
-        if paired * 2 < len(old_texts):
-            # Lengths that do not correspond (no translation of each other): proportional.
-            return round(paragraph * (len(new_texts) - 1) / max(1, len(old_texts) - 1)), 0
-        place = parallel.map_position(SentenceRef(paragraph, sentence))
-        return place.paragraph, place.sentence
 
     def _take(self, loaded: Loaded) -> None:
         self.language = loaded.language
@@ -551,10 +476,7 @@ class ArticleScreen(Screen[None]):
             narrow=self.size.width < SIDE_BY_SIDE_MIN_WIDTH,
             sentence_mode=self.sentence_mode,
         )
-        self._paragraphs, self._right_paragraphs = layout.paragraphs, layout.right_paragraphs
-        self._anchors, self._note_anchors = layout.anchors, layout.note_anchors
-        self._right_by_index, self._parallel_text = layout.right_by_index, layout.parallel_text
-        self._drawn_at, self._translations_at = layout.drawn_at, layout.translations_at
+        self._layout = layout
         if self.document is not None:
             self._interleaved = layout.interleaved
         self._highlights = {}
@@ -570,7 +492,7 @@ class ArticleScreen(Screen[None]):
         self._refresh_marks()
         if self.find.query:
             self._run_find(self.find.query, jump=False)
-        target = min(paragraph, max(0, len(self._paragraphs) - 1))
+        target = min(paragraph, max(0, len(self._layout.paragraphs) - 1))
         self.current_paragraph = target
         # Held from now: the old body's removal may scroll to the top before the new one
         # is laid out, and a key pressed meanwhile must still act on this paragraph.
@@ -588,7 +510,10 @@ class ArticleScreen(Screen[None]):
     def _go_to_paragraph(self, index: int, sentence: int = 0, attempts: int = 0) -> None:
         self._measure()
         if 0 <= index < len(self._tops):
-            if self._anchors[index].virtual_region.height == 0 and attempts < MAX_LAYOUT_WAITS:
+            if (
+                self._layout.anchors[index].virtual_region.height == 0
+                and attempts < MAX_LAYOUT_WAITS
+            ):
                 # Not laid out yet (rows just mounted, or the screen is coming back from
                 # under a picker): every top would read 0 and the view would stay at the
                 # top while the status names the paragraph. Try again after the next paint.
@@ -617,9 +542,9 @@ class ArticleScreen(Screen[None]):
 
     def _keep_held(self, attempts: int = 0) -> None:
         held = self._held
-        if held is None or not 0 <= held < len(self._anchors):
+        if held is None or not 0 <= held < len(self._layout.anchors):
             return
-        if self._anchors[held].virtual_region.height == 0:
+        if self._layout.anchors[held].virtual_region.height == 0:
             # Not laid out yet (the screen is under a picker, say): every top reads 0.
             if attempts < MAX_LAYOUT_WAITS:
                 self.call_after_refresh(self._keep_held, attempts + 1)
@@ -634,7 +559,7 @@ class ArticleScreen(Screen[None]):
                 self.call_after_refresh(self._keep_held, attempts + 1)  # clamped, as above
 
     def _measure(self) -> None:
-        self._tops = [self._body_y(anchor) for anchor in self._anchors]
+        self._tops = [self._body_y(anchor) for anchor in self._layout.anchors]
 
     def _body_y(self, widget: Widget) -> int:
         """The top of ``widget`` in the body's scrolling coordinates (rows of aligned
@@ -712,14 +637,14 @@ class ArticleScreen(Screen[None]):
         for note in notes:
             if note.paragraph is not None:
                 by_paragraph.setdefault(note.paragraph, []).append(note.text)
-        for paragraph in self._paragraphs:
+        for paragraph in self._layout.paragraphs:
             paragraph.set_class(paragraph.index in bookmarked, "bookmarked")
             paragraph.set_class(paragraph.index in by_paragraph, "noted")
-        last = len(self._note_anchors) - 1
+        last = len(self._layout.note_anchors) - 1
         for index, texts in sorted(by_paragraph.items()):
             if last < 0:
                 break
-            anchor = self._note_anchors[min(index, last)]
+            anchor = self._layout.note_anchors[min(index, last)]
             for text in reversed(texts):
                 mark = NoteMark(
                     # A note in Chinese or Persian wraps and reads like the body.
@@ -738,7 +663,7 @@ class ArticleScreen(Screen[None]):
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        total = len(self._paragraphs)
+        total = len(self._layout.paragraphs)
         body = self.body
         percent = 100 if body.max_scroll_y == 0 else round(100 * body.scroll_y / body.max_scroll_y)
         current = self.current_paragraph
@@ -763,20 +688,22 @@ class ArticleScreen(Screen[None]):
             )
         # One line of fixed height and width: no layout pass for new text.
         self.query_one("#article-status", Static).update(" · ".join(parts), layout=False)
-        for paragraph in self._paragraphs:
+        for paragraph in self._layout.paragraphs:
             paragraph.set_class(paragraph.index == current, "current")
 
     def _scrolled(self, scroll_y: float) -> None:
         if self._held is not None:
             # Our own scroll to a paragraph, or the body settling around it: it stays the
             # current one until the reader scrolls.
-            self.current_paragraph = min(self._held, max(0, len(self._paragraphs) - 1))
+            self.current_paragraph = min(self._held, max(0, len(self._layout.paragraphs) - 1))
             self._refresh_status()
             return
-        if len(self._tops) != len(self._anchors) or (len(self._tops) > 1 and not self._tops[-1]):
+        if len(self._tops) != len(self._layout.anchors) or (
+            len(self._tops) > 1 and not self._tops[-1]
+        ):
             self._measure()  # new rows, or measured before they were laid out
         index = max(0, bisect_right(self._tops, int(scroll_y)) - 1)
-        index = min(index, max(0, len(self._paragraphs) - 1))
+        index = min(index, max(0, len(self._layout.paragraphs) - 1))
         if index != self.current_paragraph and not self._sentence_in_view():
             # The current sentence went out of view: the topmost paragraph is current,
             # from its first sentence.
@@ -836,34 +763,18 @@ class ArticleScreen(Screen[None]):
         self.body.scroll_to(y=0, animate=False, immediate=True)
 
     def action_bottom(self) -> None:
-        self._go_to_paragraph(len(self._paragraphs) - 1)
+        self._go_to_paragraph(len(self._layout.paragraphs) - 1)
 
     def action_paragraph(self, step: int) -> None:
-        target = max(0, min(len(self._paragraphs) - 1, self.current_paragraph + step))
+        target = max(0, min(len(self._layout.paragraphs) - 1, self.current_paragraph + step))
         self._go_to_paragraph(target)
 
     # -- sentences ----------------------------------------------------------------------
 
-    def _sentence_spans_of(self, index: int) -> tuple[tuple[int, int], ...]:
-        """Offsets of the sentences of paragraph ``index`` (left side) in the text it
-        shows; computed on first use and cached (``sentence_spans``, ``ParallelText``)."""
-        if not 0 <= index < len(self._paragraphs):
-            return ()
-        if self._parallel_text is not None:
-            return self._parallel_text.sentences(index)
-        widget = self._paragraphs[index]
-        text = widget.base_content.plain
-        if widget.block is not None and widget.block.kind in WHOLE_BLOCKS:
-            return ((0, len(text)),) if text.strip() else ()
-        return sentence_spans(text, self.language or "")
-
-    def _sentence_count(self, index: int) -> int:
-        return len(self._sentence_spans_of(index))
-
     def action_sentence(self, step: int) -> None:
         """Move the current sentence by ``step`` (across paragraphs); the first press
         shows the current sentence where it is."""
-        if not self._paragraphs:
+        if not self._layout.paragraphs:
             return
         paragraph, sentence = self.current_paragraph, self.current_sentence
         if not self.sentence_cursor:
@@ -879,45 +790,18 @@ class ArticleScreen(Screen[None]):
         self._show_sentence()
         self._refresh_status()
 
-    def _step_sentence(self, paragraph: int, sentence: int, step: int) -> tuple[int, int]:
-        """The sentence ``step`` (+1 or -1) away, skipping paragraphs without any; the
-        same one at either end of the article."""
-        total = len(self._paragraphs)
-        index, target = paragraph, sentence + step
-        while 0 <= index < total:
-            if 0 <= target < self._sentence_count(index):
-                return index, target
-            index += 1 if step > 0 else -1
-            target = 0 if step > 0 else self._sentence_count(index) - 1
-        return paragraph, sentence
+    def _sentence_count(self, index: int) -> int:
+        return self._layout.sentence_count(index, self.language or "")
 
-    def _sentence_highlights(
-        self,
-    ) -> tuple[dict[Paragraph, list[tuple[int, int]]], tuple[Paragraph, int, int] | None]:
+    def _step_sentence(self, paragraph: int, sentence: int, step: int) -> tuple[int, int]:
+        return self._layout.step_sentence(paragraph, sentence, step, self.language or "")
+
+    def _sentence_highlights(self) -> tuple[dict[Paragraph, list[tuple[int, int]]], Place | None]:
         """Where to tint: the current sentence (the second value) and its translations."""
-        if not self.sentence_cursor or not self._paragraphs:
+        if not self.sentence_cursor:
             return {}, None
         ref = SentenceRef(self.current_paragraph, self.current_sentence)
-        places: list[tuple[Paragraph, int, int]] = []
-        primary: tuple[Paragraph, int, int] | None = None
-        if self.sentence_mode:
-            primary = self._drawn_at.get(ref)
-            places = list(self._translations_at.get(ref, []))
-        else:
-            spans = self._sentence_spans_of(ref.paragraph)
-            if 0 <= ref.sentence < len(spans):
-                primary = (self._paragraphs[ref.paragraph], *spans[ref.sentence])
-            parallel = self._parallel_text
-            if parallel is not None:
-                for other in parallel.counterpart_sentences(ref):
-                    widget = self._right_by_index.get(other.paragraph)
-                    right_spans = parallel.sentences(other.paragraph, "right")
-                    if widget is not None and other.sentence < len(right_spans):
-                        places.append((widget, *right_spans[other.sentence]))
-        result: dict[Paragraph, list[tuple[int, int]]] = {}
-        for widget, start, end in [primary, *places] if primary else places:
-            result.setdefault(widget, []).append((start, end))
-        return result, primary
+        return self._layout.sentence_highlights(ref, self.sentence_mode, self.language or "")
 
     def _paint_sentence(self) -> tuple[Paragraph, int, int] | None:
         """Tint the current sentence and its translations; repaint only what changed."""
@@ -990,26 +874,12 @@ class ArticleScreen(Screen[None]):
 
     # -- languages ----------------------------------------------------------------------
 
-    @staticmethod
-    def _language_order(article: Article) -> list[str]:
-        order = [tag for tag in article.advertised if tag in article.variants]
-        return order + [tag for tag in sorted(article.variants) if tag not in order]
-
-    def _cycle(
-        self, article: Article, start: str | None, step: int, skip: str | None
-    ) -> str | None:
-        languages = [tag for tag in self._language_order(article) if tag != skip]
-        if not languages:
-            return None
-        position = languages.index(start) if start in languages else -1 if step > 0 else 0
-        return languages[(position + step) % len(languages)]
-
     def action_cycle_language(self, step: int) -> None:
         article = self._article_or_leave()
         if article is None:
             return
         skip = self.right_language if self.parallel else None
-        target = self._cycle(article, self.language, step, skip)
+        target = cycle_language(article, self.language, step, skip)
         if target is None or target == self.language:
             self.notify("This article has no other language.")
             return
@@ -1022,7 +892,7 @@ class ArticleScreen(Screen[None]):
         article = self._article_or_leave()
         if article is None:
             return
-        target = self._cycle(article, self.right_language, step, self.language)
+        target = cycle_language(article, self.right_language, step, self.language)
         if target is not None and target != self.right_language:
             self.load_variant(self.language or "", self.current_paragraph, target)
 
@@ -1037,13 +907,8 @@ class ArticleScreen(Screen[None]):
         if self.document is not None and self.language is not None:
             # Mapped once the new variant is read (_show): the same paragraph and its
             # sentence's translation, through the paragraph alignment if counts differ.
-            blocks = self.document.blocks[:MAX_VIEW_BLOCKS]
-            self._switch_from = (
-                self.language,
-                [block.plain_text for block in blocks],
-                [block.kind == "heading" for block in blocks],
-                paragraph,
-                self.current_sentence,
+            self._switch_from = switch_from(
+                self.document, self.language, paragraph, self.current_sentence
             )
         if old_total and new_total and old_total != new_total:
             self.notify(
@@ -1056,11 +921,7 @@ class ArticleScreen(Screen[None]):
         self.load_variant(language, paragraph, right)
 
     def _default_right_language(self, article: Article, left: str | None) -> str | None:
-        app = reader_app(self)
-        for tag in [*app.preferred_languages, "en", *self._language_order(article)]:
-            if tag != left and tag in article.variants:
-                return tag
-        return None
+        return default_right_language(article, left, reader_app(self).preferred_languages)
 
     def action_toggle_parallel(self) -> None:
         if self.language is None:
@@ -1173,7 +1034,7 @@ class ArticleScreen(Screen[None]):
         self._refresh_marks()
 
     def action_annotate(self) -> None:
-        if self.language is None or not self._paragraphs or self.document is None:
+        if self.language is None or not self._layout.paragraphs or self.document is None:
             return
         from reader.tui.note_editor import NoteEditor
 
@@ -1225,7 +1086,7 @@ class ArticleScreen(Screen[None]):
         sentence: int,
     ) -> None:
         """Find the sentence and its translation (reads the other variant), then ask."""
-        from reader.text.parallel import ParallelText, SentenceRef
+        from reader.text.parallel import SentenceRef
         from reader.text.sentences import split_sentences
 
         paragraphs = [block.plain_text for block in document.blocks]
@@ -1310,8 +1171,8 @@ class ArticleScreen(Screen[None]):
             [
                 (side, paragraph.index, paragraph.base_content.plain)
                 for side, paragraphs in (
-                    ("left", self._paragraphs),
-                    ("right", self._right_paragraphs),
+                    ("left", self._layout.paragraphs),
+                    ("right", self._layout.right_paragraphs),
                 )
                 for paragraph in paragraphs
             ],
@@ -1326,7 +1187,7 @@ class ArticleScreen(Screen[None]):
         self._refresh_status()
 
     def _paint_matches(self) -> None:
-        self._repaint([*self._paragraphs, *self._right_paragraphs])
+        self._repaint([*self._layout.paragraphs, *self._layout.right_paragraphs])
 
     def _repaint(self, widgets: list[Paragraph]) -> None:
         """Draw these paragraphs again: their text, the sentence tint, the find matches."""
@@ -1362,8 +1223,8 @@ class ArticleScreen(Screen[None]):
         """Scroll to the current match's paragraph (a right-hand match: to the left
         paragraph aligned with its own)."""
         index, side, _start, _end = self.find.matches[self.find.current]
-        if side == "right" and self._parallel_text is not None:
-            aligned = self._parallel_text.paragraph_counterpart(index, "right")
+        if side == "right" and self._layout.parallel_text is not None:
+            aligned = self._layout.parallel_text.paragraph_counterpart(index, "right")
             index = aligned[0] if aligned else index
         self._go_to_paragraph(index)
 
