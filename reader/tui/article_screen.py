@@ -27,11 +27,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from reader.languages import describe, endonym
+from reader.languages import endonym
 from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
-from reader.text.bidi import has_rtl
-from reader.text.parallel import ParallelText, SentenceRef
+from reader.text.parallel import SentenceRef
 from reader.tui.article_body import (
     SENTENCE_STYLE,
     SIDE_BY_SIDE_MIN_WIDTH,
@@ -42,6 +41,7 @@ from reader.tui.article_body import (
     Place,
     compose_body,
 )
+from reader.tui.article_header import header_visual
 from reader.tui.article_variants import (
     Loaded,
     Switch,
@@ -50,21 +50,19 @@ from reader.tui.article_variants import (
     mapped_position,
     read_variants,
     readable_now,
+    sentence_with_translation,
     switch_from,
 )
 from reader.tui.base import reader_app
 from reader.tui.blocks import quote_of
+from reader.tui.browser import open_in_browser
 from reader.tui.find_bar import FIND_PLACEHOLDER, FindState, find_matches
 from reader.tui.key_bar import KeyBar
-from reader.tui.script_text import ScriptText, script_visual
+from reader.tui.script_text import script_visual
 from reader.userdata import UserDataError
 
 #: Paints to wait for the body's layout before scrolling to a paragraph.
 MAX_LAYOUT_WAITS = 20
-
-
-#: Browsers that run in the terminal (webbrowser falls back to them without a display).
-_TERMINAL_BROWSERS = frozenset({"www-browser", "lynx", "w3m", "links", "links2", "elinks"})
 
 
 class ArticleScreen(Screen[None]):
@@ -576,52 +574,19 @@ class ArticleScreen(Screen[None]):
     # -- header, marks and status -------------------------------------------------------
 
     def _refresh_header(self, article: Article) -> None:
-        document = self.document
-        language = self.language or ""
-        title = document.title if document else article.key
-        if self.parallel and self.right_document is not None:
-            title = f"{title}  ⇄  {self.right_document.title}"
-        meta = [describe(language)]
-        if self.parallel and self.right_language:
-            meta = [f"{describe(language)} ⇄ {describe(self.right_language)}"]
-        if document and document.date:
-            meta.insert(0, clean_line(document.date))
-        variant = article.variants.get(language)
-        if variant is not None and not self.parallel:
-            if variant.language_source == "detected":
-                meta[-1] += " (detected)"
-            meta.append(variant.relpath)
-        header = Content.assemble(
-            (clean_line(title), "bold $text-primary"),
-            "\n",
-            " · ".join(clean_line(m) for m in meta),  # the widget's colour: muted
-            "\n",
-            self._language_bar(article),
-        )
+        app = reader_app(self)
         self.query_one("#article-header", Static).update(
-            # A right-to-left title or language name: aligned and ordered like the body.
-            ScriptText(header, language, reorder=reader_app(self).bidi_mode == "reader")
-            if has_rtl(header.plain)
-            else header
+            header_visual(
+                article,
+                self.document,
+                self.language or "",
+                parallel=self.parallel,
+                right_language=self.right_language,
+                right_document=self.right_document,
+                languages=app.languages_for(article),
+                reorder=app.bidi_mode == "reader",
+            )
         )
-
-    def _language_bar(self, article: Article) -> Content:
-        order = list(article.advertised)
-        order += [tag for tag in reader_app(self).languages_for(article) if tag not in order]
-        parts: list[Content | str | tuple[str, str]] = []
-        for tag in order:
-            if parts:
-                parts.append((" · ", "$text-muted"))
-            name = endonym(tag)
-            if tag == self.language:
-                parts.append((f" {name} ", "bold reverse $text-primary"))
-            elif self.parallel and tag == self.right_language:
-                parts.append((f" {name} ", "bold reverse $text-secondary"))
-            elif tag in article.variants:
-                parts.append((name, "$text"))
-            else:
-                parts.append((name, "$text-disabled strike"))
-        return Content.assemble(*parts)
 
     def _refresh_marks(self) -> None:
         app = reader_app(self)
@@ -993,18 +958,7 @@ class ArticleScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="browser")
     def _open_in_browser(self, url: str) -> None:
         # In a thread: webbrowser may start a process and wait for it.
-        import webbrowser
-
-        try:
-            browser = webbrowser.get()
-            # A browser in this terminal would draw over the reader: copy instead.
-            if getattr(browser, "name", "") in _TERMINAL_BROWSERS:
-                opened = False
-            else:
-                opened = browser.open(url)
-        except Exception:  # no browser is a notice, never a crash
-            opened = False
-        if not opened:
+        if not open_in_browser(url):
             self.app.call_from_thread(self._no_browser, url)
 
     def _no_browser(self, url: str) -> None:
@@ -1086,30 +1040,16 @@ class ArticleScreen(Screen[None]):
         sentence: int,
     ) -> None:
         """Find the sentence and its translation (reads the other variant), then ask."""
-        from reader.text.parallel import SentenceRef
-        from reader.text.sentences import split_sentences
-
-        paragraphs = [block.plain_text for block in document.blocks]
-        sentences = split_sentences(paragraphs[paragraph], language) or [paragraphs[paragraph]]
-        sentence = min(sentence, len(sentences) - 1)
-        translation = ""
-        if other is not None and other in article.variants:
-            try:
-                other_document = reader_app(self).library.load(article.variants[other])
-            except (OSError, ValueError):
-                other_document = None
-            if other_document is not None:
-                right = [block.plain_text for block in other_document.blocks]
-                parallel = ParallelText(paragraphs, right, language, other)
-                refs = parallel.counterpart_sentences(SentenceRef(paragraph, sentence))
-                translation = " ".join(parallel.sentence_text(ref, "right") for ref in refs)
+        sentence, text, translation = sentence_with_translation(
+            reader_app(self).library, document, article, language, other, paragraph, sentence
+        )
         self.app.call_from_thread(
             self._ask_word,
             language,
             other if translation else "",
             paragraph,
             sentence,
-            clean(sentences[sentence]),
+            clean(text),
             clean(translation),
         )
 

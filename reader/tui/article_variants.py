@@ -147,3 +147,34 @@ def default_right_language(article: Article, left: str | None, preferred: list[s
         if tag != left and tag in article.variants:
             return tag
     return None
+
+
+def sentence_with_translation(
+    library: VariantLoader,
+    document: Document,
+    article: Article,
+    language: str,
+    other: str | None,
+    paragraph: int,
+    sentence: int,
+) -> tuple[int, str, str]:
+    """Sentence ``sentence`` of ``paragraph`` (clamped: its number, its text) and the
+    sentences of the ``other`` variant that translate it ("" without one). Reads the
+    other variant: call it in a worker."""
+    from reader.text.sentences import split_sentences
+
+    paragraphs = [block.plain_text for block in document.blocks]
+    sentences = split_sentences(paragraphs[paragraph], language) or [paragraphs[paragraph]]
+    sentence = min(sentence, len(sentences) - 1)
+    translation = ""
+    if other is not None and other in article.variants:
+        try:
+            other_document: Document | None = library.load(article.variants[other])
+        except (OSError, ValueError):
+            other_document = None
+        if other_document is not None:
+            right = [block.plain_text for block in other_document.blocks]
+            parallel = ParallelText(paragraphs, right, language, other)
+            refs = parallel.counterpart_sentences(SentenceRef(paragraph, sentence))
+            translation = " ".join(parallel.sentence_text(ref, "right") for ref in refs)
+    return sentence, sentences[sentence], translation
