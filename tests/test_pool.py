@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, suppress
@@ -163,6 +164,34 @@ class Reader:
         return self.finish(self.start(args, cache, **extra), f"reader {' '.join(args)}")
 
 
+class Drained:
+    """Reads a running process's output in a thread, so that a test may watch the
+    process meanwhile: unread, `list --json` fills the pipe and blocks for ever."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.out = ""
+        self.err = ""
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        self.out, self.err = self.process.communicate()
+
+    def finish(self, what: str) -> Run:
+        """Wait for the run; one that does not end in time fails with its stacks."""
+        self.thread.join(RUN_TIMEOUT)
+        if self.thread.is_alive():
+            os.kill(self.process.pid, signal.SIGABRT)  # faulthandler prints the stacks
+            self.thread.join(10)
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            pytest.fail(f"{what} did not finish in {RUN_TIMEOUT} s:\n{self.err[-6000:]}")
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # a worker it left behind
+        return Run(self.process.returncode, self.out, self.err)
+
+
 def catalog_contents(cache: Path) -> tuple[object, ...]:
     """What a cold index stored: every variant, every paragraph, every problem."""
     (path,) = cache.glob("catalog-*.sqlite")
@@ -261,11 +290,13 @@ def test_a_worker_killed_mid_chunk_loses_no_file(uneven: tuple[Reader, Expected]
     for round_ in range(ROUNDS):
         cache = reader.fresh_cache()
         process = reader.start(["list", "--json"], cache, READER_WORKERS="2", **UNEVEN)
+        drained = Drained(process)
         killed: list[int] = []
         seen: set[int] = set()
         # A worker that has parsed for a while is in the middle of a chunk: kill it, then
         # the next one that gets as far (up to two kills a run); watch to the end.
-        while process.poll() is None:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while process.poll() is None and time.monotonic() < deadline:
             for child in _children(process.pid):
                 seen.add(child)
                 if len(killed) < 2 and child not in killed and _cpu_seconds(child) >= 0.25:
@@ -274,7 +305,7 @@ def test_a_worker_killed_mid_chunk_loses_no_file(uneven: tuple[Reader, Expected]
                         killed.append(child)
                     break
             time.sleep(0.01)
-        run = reader.finish(process, "reader list --json (workers killed)")
+        run = drained.finish("reader list --json (workers killed)")
         assert killed, "no worker got far enough to be killed"
         assert run.code == 0, f"round {round_}: {run.err}"
         assert run.out == expected.listing, f"round {round_}: another listing"
