@@ -24,8 +24,8 @@ from reader.userdata.config import Config
 
 if TYPE_CHECKING:
     from reader.library import Article
-    from reader.tui.article_list import ArticleRow
     from reader.tui.library_screen import LibraryScreen
+    from reader.tui.rows import ArticleRow
 
 
 def _article_commands() -> type[Provider]:
@@ -236,11 +236,11 @@ class ReaderApp(App[None]):
         whenever the user presses a key (see :meth:`yield_to_input`).
         """
         library = self.library
-        from reader.tui.library_screen import build_rows
+        from reader.tui.library_screen import library_rows
 
         self._warm_up()
         if not library.scanned and library.load_cached(self.yield_to_input):
-            rows = build_rows(self, self.yield_to_input)
+            rows = library_rows(self, self.yield_to_input)
             library.languages()  # counted here, not on the interface's thread
             _freeze_long_lived_objects()
             self.call_from_thread(self._library_ready, rows)
@@ -265,7 +265,7 @@ class ReaderApp(App[None]):
         changes = report.read + report.removed
         new_rows: list[ArticleRow] | None = None
         if changes or self.open_key is not None:
-            new_rows = build_rows(self, self.yield_to_input)
+            new_rows = library_rows(self, self.yield_to_input)
         library.languages()
         _freeze_long_lived_objects()
         self.call_from_thread(self._scan_finished, new_rows)
@@ -408,10 +408,6 @@ class ReaderApp(App[None]):
     def languages_for(self, article: Article) -> list[str]:
         """The article's languages, preferred first."""
         return order_by_preference(article.variants, [*self.preferred_languages, "en"])
-
-    def languages_for_tags(self, tags: Iterable[str]) -> list[str]:
-        """Language tags, preferred first."""
-        return order_by_preference(tags, [*self.preferred_languages, "en"])
 
     def language_for(self, article: Article) -> str:
         """The language an article opens in: the first preferred one it has."""

@@ -7,7 +7,7 @@ keeps plain tuples and renders each visible line on demand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -22,31 +22,7 @@ from textual.strip import Strip
 
 from reader.filters import split_language_filter
 from reader.sanitize import clean_line
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """What one line of the list shows.
-
-    Attributes:
-        key: Article key.
-        title: Title in the preferred language (untrusted; cleaned when drawn).
-        date: ISO date or empty.
-        languages: Language codes present, in preference order.
-        bookmarked: Whether any bookmark points into it.
-        noted: Whether it has notes.
-        new: Whether it came from a feed and was not opened yet.
-        search_text: Every title in every language, case-folded, for the filter.
-    """
-
-    key: str
-    title: str
-    date: str
-    languages: tuple[str, ...]
-    bookmarked: bool = False
-    noted: bool = False
-    search_text: str = ""
-    new: bool = False
+from reader.tui.rows import ArticleRow
 
 
 def _has_language(row: ArticleRow, language: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -15,9 +15,10 @@ from textual.widgets import Input, Static
 
 from reader.filters import LANGUAGE_FILTER_PREFIX, split_language_filter
 from reader.sanitize import clean_line
-from reader.tui.article_list import ArticleList, ArticleRow
+from reader.tui.article_list import ArticleList
 from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
+from reader.tui.rows import ArticleRow, build_rows, make_row
 from reader.tui.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -25,57 +26,21 @@ if TYPE_CHECKING:
     from reader.tui.app import ReaderApp
 
 
-#: Rows built between two calls of :func:`build_rows`' ``checkpoint`` (a few ms of work).
-ROWS_PER_CHECKPOINT = 250
 #: What the empty filter says.
 FILTER_PLACEHOLDER = "/ filter by title in any language · lang:fi for articles in Finnish"
 
 
-def build_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
-    """The Library's rows: titles in the preferred language, marks, filter text.
-
-    Plain Python with no widget access, so a worker thread can build 20,000 rows while
-    the interface keeps answering keys; ``checkpoint`` is called every
-    :data:`ROWS_PER_CHECKPOINT` rows.
-    """
-    bookmarked = app.userdata.bookmarks.keys()
-    noted = app.userdata.notes.keys()
-    new = app.userdata.new_marks.keys()
-    rows: list[ArticleRow] = []
-    for article in list(app.library.articles.values()):
-        titles = {tag: variant.title for tag, variant in article.variants.items()}
-        rows.append(make_row(app, article.key, article.date, titles, bookmarked, noted, new))
-        if checkpoint is not None and not len(rows) % ROWS_PER_CHECKPOINT:
-            checkpoint()
-    return rows
-
-
-def make_row(
-    app: ReaderApp,
-    key: str,
-    date: str | None,
-    titles: dict[str, str],
-    bookmarked: set[str],
-    noted: set[str],
-    new: frozenset[str] = frozenset(),
-) -> ArticleRow:
-    """One row: the title in the first preferred language the article has, and marks."""
-    languages = app.languages_for_tags(titles)
-    return ArticleRow(
-        key=key,
-        title=titles[languages[0]] if languages else key,
-        date=date or "",
-        languages=tuple(languages),
-        bookmarked=key in bookmarked,
-        noted=key in noted,
-        search_text=_search_text(titles.values(), key),
-        new=key in new,
+def library_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
+    """The rows for the app's library, user data and preferred languages."""
+    userdata = app.userdata
+    return build_rows(
+        app.library.articles,
+        app.preferred_languages,
+        userdata.bookmarks.keys(),
+        userdata.notes.keys(),
+        userdata.new_marks.keys(),
+        checkpoint,
     )
-
-
-def _search_text(titles: Iterable[str], key: str) -> str:
-    """What the filter matches: every title and the key, NFC and case-folded."""
-    return unicodedata.normalize("NFC", " ".join(titles) + " " + key).casefold()
 
 
 class FilterHint(Static):
@@ -221,8 +186,9 @@ class LibraryScreen(Screen[None]):
         bookmarked = app.userdata.bookmarks.keys()
         noted = app.userdata.notes.keys()
         new = app.userdata.new_marks.keys()
+        preference = [*app.preferred_languages, "en"]
         rows = [
-            make_row(app, article.key, article.date, article.titles, bookmarked, noted, new)
+            make_row(article.key, article.date, article.titles, preference, bookmarked, noted, new)
             for article in articles
         ]
         self.query_one(ArticleList).set_rows(rows)
@@ -237,7 +203,7 @@ class LibraryScreen(Screen[None]):
         app = self.reader_app
         library = app.library
         if rows is None:
-            rows = build_rows(app)
+            rows = library_rows(app)
         self.query_one(ArticleList).set_rows(rows)
         count = len(rows)
         self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
