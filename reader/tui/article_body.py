@@ -117,6 +117,31 @@ class ArticleBody(VerticalScroll, inherit_bindings=False):
     instead of going to that paragraph, the arrows would glide instead of stepping.
     The Article screen's bindings (the README's keys) apply instead."""
 
+    def y_of(self, widget: Widget) -> int:
+        """The top of ``widget`` in the body's scrolling coordinates (rows of aligned
+        paragraphs nest paragraphs one or two levels down)."""
+        y = 0
+        node: Widget | None = widget
+        while node is not None and node is not self:
+            y += node.virtual_region.y
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return y
+
+    def rows_of(self, widget: Paragraph, start: int, end: int) -> tuple[int, int]:
+        """The body rows (first, past the last) that characters ``start:end`` of the
+        widget's text are drawn on, estimated from their share of its text."""
+        top = self.y_of(widget)
+        height = max(1, widget.size.height)
+        length = max(1, len(widget.base_content.plain))
+        first = top + min(height - 1, height * start // length)
+        last = top + min(height, -(-height * end // length))
+        return first, max(first + 1, last)
+
+    def view_height(self) -> int:
+        """Rows of text in view."""
+        return max(1, self.scrollable_content_region.height)
+
 
 class NoteMark(Static):
     """A note shown under the paragraph it belongs to."""

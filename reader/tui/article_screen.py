@@ -557,19 +557,7 @@ class ArticleScreen(Screen[None]):
                 self.call_after_refresh(self._keep_held, attempts + 1)  # clamped, as above
 
     def _measure(self) -> None:
-        self._tops = [self._body_y(anchor) for anchor in self._layout.anchors]
-
-    def _body_y(self, widget: Widget) -> int:
-        """The top of ``widget`` in the body's scrolling coordinates (rows of aligned
-        paragraphs nest paragraphs one or two levels down)."""
-        y = 0
-        node: Widget | None = widget
-        body = self.body
-        while node is not None and node is not body:
-            y += node.virtual_region.y
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return y
+        self._tops = [self.body.y_of(anchor) for anchor in self._layout.anchors]
 
     # -- header, marks and status -------------------------------------------------------
 
@@ -780,39 +768,26 @@ class ArticleScreen(Screen[None]):
         self._repaint(changed)
         return primary
 
-    def _rows_of(self, widget: Paragraph, start: int, end: int) -> tuple[int, int]:
-        """The body rows (first, past the last) that characters ``start:end`` of the
-        widget's text are drawn on, estimated from their share of its text."""
-        top = self._body_y(widget)
-        height = max(1, widget.size.height)
-        length = max(1, len(widget.base_content.plain))
-        first = top + min(height - 1, height * start // length)
-        last = top + min(height, -(-height * end // length))
-        return first, max(first + 1, last)
-
     def _show_sentence(self) -> None:
         """Tint the current sentence, and scroll (as little as possible) so that it is
         in view, with its translation where both fit."""
         primary = self._paint_sentence()
         if primary is None:
             return
-        first, last = self._rows_of(*primary)
+        first, last = self.body.rows_of(*primary)
         for widget, spans in self._highlights.items():
             for start, end in spans:
-                other_first, other_last = self._rows_of(widget, start, end)
-                if max(last, other_last) - min(first, other_first) <= self._view_height():
+                other_first, other_last = self.body.rows_of(widget, start, end)
+                if max(last, other_last) - min(first, other_first) <= self.body.view_height():
                     first, last = min(first, other_first), max(last, other_last)
         self._let_go()  # the sentence decides where the view is now
         body = self.body
         top = round(body.scroll_y)
         if first < top:
             body.scroll_to(y=first, animate=False, immediate=True)
-        elif last > top + self._view_height():
-            target = min(first, last - self._view_height())
+        elif last > top + self.body.view_height():
+            target = min(first, last - self.body.view_height())
             body.scroll_to(y=target, animate=False, immediate=True)
-
-    def _view_height(self) -> int:
-        return max(1, self.body.scrollable_content_region.height)
 
     def _sentence_in_view(self) -> bool:
         """Whether the current sentence (when shown) is still on screen."""
@@ -821,9 +796,9 @@ class ArticleScreen(Screen[None]):
         _highlights, primary = self._sentence_highlights()
         if primary is None:
             return False
-        first, last = self._rows_of(*primary)
+        first, last = self.body.rows_of(*primary)
         top = round(self.body.scroll_y)
-        return last > top and first < top + self._view_height()
+        return last > top and first < top + self.body.view_height()
 
     def action_cycle_view(self) -> None:
         """Side by side -> sentence pairs -> one language."""
