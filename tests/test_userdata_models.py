@@ -358,3 +358,54 @@ def test_problems_names_every_broken_file(config_dir: Path) -> None:
     assert problems[0].line == 1
     assert data.bookmarks.all() == []
     assert [n.text for n in data.notes.all()] == ["fine"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"key": 1}, "key"),
+        ({"language": None}, "language"),
+        ({"text": b"x"}, "text"),
+        ({"quote": 3}, "quote"),
+        ({"paragraph": "2"}, "paragraph"),
+        ({"paragraph": -1}, "paragraph"),
+    ],
+)
+def test_a_bad_note_argument_is_named_and_nothing_is_written(
+    tmp_path: Path, bad: dict[str, object], named: str
+) -> None:
+
+    notes = UserData(tmp_path).notes
+    arguments: dict[str, object] = {"key": "k", "language": "de", "text": "t", **bad}
+    with pytest.raises((TypeError, ValueError), match=named):
+        notes.add(**arguments)  # type: ignore[arg-type]
+    assert not (tmp_path / "notes.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [
+        ({"key": 1}, "key"),
+        ({"language": None}, "language"),
+        ({"paragraph": True}, "paragraph"),
+        ({"title": 2}, "title"),
+    ],
+)
+def test_a_bad_bookmark_argument_is_named_and_nothing_is_written(
+    tmp_path: Path, bad: dict[str, object], named: str
+) -> None:
+
+    bookmarks = UserData(tmp_path).bookmarks
+    arguments: dict[str, object] = {"key": "k", "language": "de", "paragraph": 0, "title": "T"}
+    arguments.update(bad)
+    with pytest.raises((TypeError, ValueError), match=named):
+        bookmarks.add(**arguments)  # type: ignore[arg-type]
+    with pytest.raises((TypeError, ValueError), match=named):
+        bookmarks.toggle(**arguments)  # type: ignore[arg-type]
+    assert not (tmp_path / "bookmarks.toml").exists()
+
+
+def test_a_note_without_a_quote_keeps_none(tmp_path: Path) -> None:
+
+    note = UserData(tmp_path).notes.add("k", "de", "t")
+    assert note.quote == "" and UserData(tmp_path).notes.all()[0].quote == ""
