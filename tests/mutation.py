@@ -67,18 +67,24 @@ GROUPS: dict[str, Group] = {
         ("tests/test_scan.py",),
         ("reader.library.scan.x_group_entries__mutmut_*",),
     ),
+    # The position kept across a language switch is mapped in article_variants.py (by
+    # the paragraph alignment) and scrolled to by the Article screen.
     "positioning": Group(
-        ("reader/tui/article_screen.py",),
+        ("reader/tui/article_screen.py", "reader/tui/article_variants.py"),
         ("tests/test_tui_viewport.py",),
-        tuple(
-            f"reader.tui.article_screen.xǁArticleScreenǁ{name}__mutmut_*"
-            for name in (
-                "_go_to_paragraph",
-                "_measure",
-                "_scrolled",
-                "switch_language",
-                "action_paragraph",
-            )
+        (
+            *(
+                f"reader.tui.article_screen.xǁArticleScreenǁ{name}__mutmut_*"
+                for name in (
+                    "_go_to_paragraph",
+                    "_keep_held",
+                    "_scrolled",
+                    "_show",
+                    "action_paragraph",
+                )
+            ),
+            "reader.tui.article_variants.x_mapped_position__mutmut_*",
+            "reader.tui.article_variants.x_switch_from__mutmut_*",
         ),
     ),
     "languages": Group(("reader/languages.py",), ("tests/test_languages.py",)),
