@@ -1,6 +1,7 @@
 """Write a synthetic multilingual library for the benchmarks.
 
     python benchmarks/generate.py OUT_DIR --articles N --languages en,de,ru,zh,el [--seed S]
+                                  [--vocabulary zipf|random]
 
 writes N articles x L languages in the by-filename layout
 (``OUT_DIR/<bucket>/<slug>.<lang>.md``, :data:`DEFAULT_BUCKETS` buckets): Markdown with
@@ -12,6 +13,12 @@ language of an article. The text is drawn from hand-written word lists
 without spaces, and so on. :data:`RARE_SHARE` of the articles carry their language's
 *rare word* (``Überraschung`` in German) in one paragraph of every variant, so that a
 search for it has a known number of hits.
+
+``--vocabulary random`` writes the worst case for an inverted index instead: the same
+files, sizes, front matter and rare-word sentences, but every other word is a fresh
+string of random letters of the language's alphabet, and Chinese text is random
+characters of the 20,902 CJK unified ideographs (with the default languages, one
+variant in five), so nearly every word and every bigram occurs once in the library.
 
 The output is a function of the arguments alone (no clock, no network). Article 0 is
 the newest and a long read (8 paragraphs, about 6 KB per variant) so that it scrolls
@@ -30,6 +37,7 @@ import random
 import re
 import sys
 import time
+from array import array
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -75,6 +83,22 @@ SENTENCE_PATTERNS = (
     "F A N F N V F N , F F A N",
 )
 TITLE_PATTERNS = ("A N F N", "N V F A N", "X : A N", "N F X", "A N V F N")
+#: ``zipf``: sentences from hand-written word lists (few words, used very unevenly, as
+#: in real text); ``random``: words of random letters (see :class:`_RandomLanguage`).
+VOCABULARIES = ("zipf", "random")
+#: Letters of the random words per script, beyond the script's basic alphabet.
+_RANDOM_EXTRA = {"de": "äöüß", "fr": "éèàçê", "es": "ñáéíóú", "el": "άέήίόύώ", "ru": "ё"}
+_RANDOM_ALPHABETS = {
+    "latin": "abcdefghijklmnopqrstuvwxyz",
+    "cyrillic": "абвгдежзийклмнопрстуфхцчшщъыьэюя",
+    "greek": "αβγδεζηθικλμνξοπρστυφχψω",
+}
+#: Random bytes that become a space (of 256): words of about 6 letters on average.
+_RANDOM_SPACES = 40
+#: UTF-8 bytes of one random sentence (inclusive range).
+_RANDOM_SENTENCE_BYTES = (40, 200)
+#: Random Chinese text uses the CJK unified ideographs U+4E00 .. U+9FA5.
+_HAN_FIRST, _HAN_COUNT = 0x4E00, 20902
 _SLUG_UNSAFE = re.compile(r"[^\w]+")
 
 
@@ -105,6 +129,7 @@ class Manifest:
         languages: Language tags, in the order given.
         seed: Random seed.
         buckets: Sub-directories the files are spread over.
+        vocabulary: ``zipf`` or ``random`` (see :data:`VOCABULARIES`).
         files: Files written (``articles * len(languages)``).
         bytes: Their total size.
         seconds: Time taken to write them.
@@ -119,6 +144,7 @@ class Manifest:
     languages: list[str]
     seed: int
     buckets: int
+    vocabulary: str = "zipf"
     files: int = 0
     bytes: int = 0
     seconds: float = 0.0
@@ -222,6 +248,74 @@ class _Language:
         return result
 
 
+class _RandomLanguage(_Language):
+    """A language whose words are fresh random strings (``--vocabulary random``).
+
+    Spaced scripts: random letters of the language's alphabet (:data:`_RANDOM_ALPHABETS`
+    plus :data:`_RANDOM_EXTRA`), a space after about one letter in six. Chinese: random
+    ideographs in clauses of 6-20 characters. Random bytes are mapped through a table,
+    so 250 MB of text take seconds, not minutes.
+    """
+
+    def __init__(self, tag: str, seed: int) -> None:
+        self.tag = tag
+        self.vocab = vocabulary(tag)
+        self.rng = random.Random(f"{seed}:{tag}:random")
+        self.joiner = " " if self.vocab.spaced else ""
+        base = tag.split("-")[0].lower()
+        letters = _RANDOM_ALPHABETS.get(self.vocab.script, _RANDOM_ALPHABETS["latin"])
+        letters += _RANDOM_EXTRA.get(base, "")
+        table = {code: letters[code % len(letters)] for code in range(256 - _RANDOM_SPACES)}
+        table.update(dict.fromkeys(range(256 - _RANDOM_SPACES, 256), " "))
+        self.table = table
+        self.bytes_per_char = sum(len(c.encode("utf-8")) for c in table.values()) / 256
+
+    def _words(self, rng: random.Random, size: int) -> str:
+        """About ``size`` UTF-8 bytes of random words (spaced scripts)."""
+        raw = rng.randbytes(max(8, int(size / self.bytes_per_char)))
+        return " ".join(raw.decode("latin-1").translate(self.table).split())
+
+    def _han(self, rng: random.Random, size: int) -> str:
+        """About ``size`` UTF-8 bytes of random ideographs in clauses."""
+        count = max(4, size // 3)
+        codes = array("H", rng.randbytes(2 * count))
+        chars = [chr(_HAN_FIRST + code % _HAN_COUNT) for code in codes]
+        position = rng.randint(6, 20)
+        while position < len(chars) - 4:
+            chars[position] = "，"
+            position += rng.randint(6, 20)
+        chars[-1] = "。"
+        return "".join(chars)
+
+    def title(self, rng: random.Random) -> str:
+        """Random words (characters) of headline length."""
+        if not self.vocab.spaced:
+            return self._han(rng, 3 * rng.randint(8, TITLE_MAX_CHARS[1]))[:-1]
+        text = self._words(rng, rng.randint(25, TITLE_MAX_CHARS[0]))
+        return (text[:1].upper() + text[1:])[: TITLE_MAX_CHARS[0]].strip()
+
+    def body(self, rng: random.Random, paragraphs: int, size: int) -> list[str]:
+        """``paragraphs`` paragraphs of random words, about ``size`` UTF-8 bytes in all.
+
+        Like the word-list text, a paragraph is sentences until its share of ``size`` is
+        reached, so both vocabularies give libraries of about the same size.
+        """
+        budget = size // paragraphs
+        result: list[str] = []
+        for _ in range(paragraphs):
+            parts: list[str] = []
+            used = 0
+            while used < budget:
+                if self.vocab.spaced:
+                    text = self._words(rng, rng.randint(*_RANDOM_SENTENCE_BYTES))
+                    parts.append(text[:1].upper() + text[1:] + ".")
+                else:
+                    parts.append(self._han(rng, rng.randint(*_RANDOM_SENTENCE_BYTES)))
+                used += len(parts[-1].encode("utf-8")) + 1
+            result.append(self.joiner.join(parts))
+        return result
+
+
 def _toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -261,13 +355,16 @@ def generate_library(
     languages: Sequence[str],
     seed: int = DEFAULT_SEED,
     buckets: int = DEFAULT_BUCKETS,
+    vocabulary_kind: str = "zipf",
 ) -> Manifest:
     """Write the library into ``out`` (created if missing) and its manifest.
 
     Raises:
         FileExistsError: ``out`` exists and is not empty.
-        ValueError: Bad counts or no languages.
+        ValueError: Bad counts, no languages or an unknown vocabulary.
     """
+    if vocabulary_kind not in VOCABULARIES:
+        raise ValueError(f"--vocabulary must be one of {', '.join(VOCABULARIES)}")
     if articles < 1 or buckets < 1:
         raise ValueError("--articles and --buckets must be at least 1")
     tags = list(dict.fromkeys(tag.strip() for tag in languages if tag.strip()))
@@ -278,13 +375,15 @@ def generate_library(
         raise FileExistsError(f"{out} is not empty")
     started = time.perf_counter()
     rng = random.Random(seed)
-    langs = [_Language(tag, seed) for tag in tags]
-    english = _Language("en", seed) if "en" not in tags else langs[tags.index("en")]
+    kind = _RandomLanguage if vocabulary_kind == "random" else _Language
+    langs = [kind(tag, seed) for tag in tags]
+    # Slugs (file names) come from the English word lists in either vocabulary.
+    english = _Language("en", seed)
     width = len(str(buckets - 1))
     bucket_names = [f"{index:0{width}d}" for index in range(buckets)]
     for name in bucket_names:
         (out / name).mkdir()
-    manifest = Manifest(GENERATOR_VERSION, articles, tags, seed, buckets)
+    manifest = Manifest(GENERATOR_VERSION, articles, tags, seed, buckets, vocabulary_kind)
     manifest.rare_words = {lang.tag: lang.vocab.rare for lang in langs}
     first_titles: dict[str, list[str]] = {tag: [] for tag in tags}
     first_body: dict[str, str] = {}
@@ -341,7 +440,8 @@ def describe(manifest: Manifest, out: Path) -> str:
     """One line about what was written."""
     return (
         f"wrote {manifest.files:,} files ({manifest.articles:,} articles x "
-        f"{len(manifest.languages)} languages, {manifest.buckets} buckets), "
+        f"{len(manifest.languages)} languages, {manifest.buckets} buckets, "
+        f"{manifest.vocabulary} vocabulary), "
         f"{manifest.bytes / 1e6:.1f} MB in {manifest.seconds:.1f} s -> {out}"
     )
 
@@ -366,10 +466,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--buckets", type=int, default=DEFAULT_BUCKETS, metavar="B", help="sub-directories (100)"
     )
+    parser.add_argument(
+        "--vocabulary",
+        choices=VOCABULARIES,
+        default="zipf",
+        help="zipf: sentences of word lists (default); random: words of random letters",
+    )
     args = parser.parse_args(argv)
     try:
         manifest = generate_library(
-            args.out, args.articles, parse_languages(args.languages), args.seed, args.buckets
+            args.out,
+            args.articles,
+            parse_languages(args.languages),
+            args.seed,
+            args.buckets,
+            args.vocabulary,
         )
     except (OSError, ValueError) as error:
         print(f"generate.py: {error}", file=sys.stderr)
