@@ -8,9 +8,10 @@ One catalog file per set of library roots lives in the cache directory
   path relative to its root, and the key of the article the last refresh grouped it
   into (``NULL`` for a second variant of a language that grouping dropped);
 * ``problems``: what the last refresh reported, in order;
-* ``paragraphs`` (the text of each block, the title last) and two contentless FTS5
-  indexes of them for :mod:`reader.library.search`: ``fts_titles`` of the titles and
-  ``fts`` of the other blocks;
+* ``texts`` (the text of each block, the title last, compressed in one row per variant)
+  and two contentless FTS5 indexes of them for :mod:`reader.library.search`:
+  ``fts_titles`` of the titles and ``fts`` of the other blocks (the layout is in
+  :mod:`reader.library.index_text`);
 * ``meta``: the roots, the settings the rows were read with, and a ``dirty`` flag that
   is set while a refresh is writing.
 
@@ -59,7 +60,13 @@ from reader.library.catalog_file import first_page_of_meta
 from reader.library.catalog_file import resolved_roots as resolved_roots
 from reader.library.catalog_file import roots_key as _roots_key
 from reader.library.decode import DEFAULT_MAX_BYTES
-from reader.library.index_text import TITLE_INDEX
+from reader.library.index_text import (
+    MAX_VARIANT_ID,
+    TITLE_INDEX,
+    block_rowid,
+    pack_texts,
+    unpack_texts,
+)
 from reader.library.model import Article, Problem, Variant
 from reader.library.scan import (
     CHECKPOINT_EVERY,
@@ -113,7 +120,7 @@ BULK_CACHE_KIB = 2048
 #: A refresh groups only the articles that changed files belong to, unless more than
 #: this many files (or a tenth of the library) changed; then it groups everything.
 INCREMENTAL_MAX = 5000
-#: Paragraphs beyond this are not indexed for search (the rowid holds 16 bits of index).
+#: Paragraphs beyond this are not indexed for search (a hit's key holds 16 bits of index).
 MAX_INDEXED_PARAGRAPHS = TITLE_INDEX
 
 RefreshProgress = Callable[[int, int, str], None]
@@ -145,7 +152,11 @@ _SCHEMA = (
         UNIQUE (root, rel)
     )""",
     "CREATE INDEX IF NOT EXISTS variants_language ON variants (language)",
-    "CREATE TABLE IF NOT EXISTS paragraphs (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
+    # One row per variant (id = variants.id): its texts, compressed (index_text.pack_texts).
+    # A row per paragraph, uncompressed, made the catalog of a library of random words
+    # 3.1x the library's size; compressed in the workers, the text takes 0.45x (Zipf-like
+    # words) to 0.62x (random ones) of what it did.
+    "CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     """CREATE TABLE IF NOT EXISTS problems (
         seq INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -763,8 +774,11 @@ class Catalog:
     def _clear(conn: sqlite3.Connection) -> None:
         _begin_immediate(conn)
         try:
-            for table in ("variants", "paragraphs", "problems"):
+            for table in ("variants", "texts", "problems"):
                 conn.execute(f"DELETE FROM {table}")
+            # Every index row is gone: variant ids may start again at 1 (they must stay
+            # below index_text.MAX_VARIANT_ID).
+            conn.execute("DELETE FROM sqlite_sequence WHERE name = 'variants'")
             conn.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
             conn.execute("INSERT INTO fts_titles (fts_titles) VALUES ('delete-all')")
             conn.execute("DELETE FROM meta WHERE key != 'fold'")
@@ -1041,6 +1055,11 @@ class _Refresh:
         with _gc_paused():
             self.walk = _Walk(self.roots, self.progress)
         self.report.files = self.walk.count
+        with self.catalog.connection() as conn:
+            if _last_variant_id(conn) + self.walk.count >= MAX_VARIANT_ID:
+                # Ids are never reused, so years of rewritten files could run them out
+                # of the rowid bits they have (index_text.VARIANT_BITS): start afresh.
+                self.catalog._clear(conn)
         base: dict[str, Article] | None = None
         with self.catalog._bulk_reader() as conn, _read_transaction(conn):
             self.meta = _meta(conn)
@@ -1511,14 +1530,14 @@ class _Refresh:
 class _ReadResult(NamedTuple):
     """A page read for the catalog (picklable: worker processes send it back).
 
-    ``row`` holds the variant's values (see :func:`_read_for_catalog`); ``texts`` are
-    the paragraphs as stored, ``indexed`` their form for the FTS5 index (mostly the very
-    same strings, which pickle sends once).
+    ``row`` holds the variant's values (see :func:`_read_for_catalog`); ``packed`` is
+    the paragraphs and title as stored (:func:`reader.library.index_text.pack_texts`,
+    compressed here, in the worker), ``indexed`` their form for the FTS5 index.
     """
 
     row: tuple[Any, ...] | None
     problem: Problem | None
-    texts: tuple[str, ...] = ()
+    packed: bytes = b""
     indexed: tuple[str, ...] = ()
 
 
@@ -1551,7 +1570,7 @@ def _read_for_catalog(location: PageLocation, default_language: str, max_bytes: 
         variant.mtime_ns,
         variant.paragraphs,
     )
-    return _ReadResult(row, problem, texts, tuple(map(index_text, texts)))
+    return _ReadResult(row, problem, pack_texts(texts), tuple(map(index_text, texts)))
 
 
 def _read_chunk(
@@ -1666,14 +1685,10 @@ class _BatchWriter:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.rows: list[tuple[object, ...]] = []
-        self.paragraphs: list[tuple[int, str]] = []
+        self.texts: list[tuple[int, bytes]] = []
         self.indexed: list[tuple[int, str]] = []
         self.indexed_titles: list[tuple[int, str]] = []
-        (last,) = conn.execute(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'variants'), 0),"
-            " coalesce((SELECT max(id) FROM variants), 0))"
-        ).fetchone()
-        self.next_id = int(last) + 1
+        self.next_id = _last_variant_id(conn) + 1
         self.checked_ns = time.time_ns()
 
     def add(self, root: int, rel: bytes, result: _ReadResult) -> int:
@@ -1703,16 +1718,14 @@ class _BatchWriter:
                 paragraphs,
             )
         )
-        base = vid << 16
-        last = len(result.texts) - 1  # the title comes last
-        for index, (text, indexed) in enumerate(zip(result.texts, result.indexed, strict=True)):
-            if text.strip():
+        self.texts.append((vid, result.packed))
+        last = len(result.indexed) - 1  # the title comes last
+        for index, indexed in enumerate(result.indexed):
+            if indexed.strip():  # blank exactly when the text is
                 if index == last:
-                    self.paragraphs.append((base | TITLE_INDEX, text))
-                    self.indexed_titles.append((base | TITLE_INDEX, indexed))
+                    self.indexed_titles.append((vid, indexed))
                 else:
-                    self.paragraphs.append((base | index, text))
-                    self.indexed.append((base | index, indexed))
+                    self.indexed.append((block_rowid(vid, index), indexed))
         return vid
 
     def flush(self) -> None:
@@ -1723,12 +1736,12 @@ class _BatchWriter:
             " paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.rows,
         )
-        self.conn.executemany("INSERT INTO paragraphs (id, text) VALUES (?, ?)", self.paragraphs)
+        self.conn.executemany("INSERT INTO texts (id, body) VALUES (?, ?)", self.texts)
         self.conn.executemany("INSERT INTO fts (rowid, text) VALUES (?, ?)", self.indexed)
         self.conn.executemany(
             "INSERT INTO fts_titles (rowid, text) VALUES (?, ?)", self.indexed_titles
         )
-        self.rows, self.paragraphs, self.indexed, self.indexed_titles = [], [], [], []
+        self.rows, self.texts, self.indexed, self.indexed_titles = [], [], [], []
 
 
 @contextmanager
@@ -1751,26 +1764,36 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _last_variant_id(conn: sqlite3.Connection) -> int:
+    """The largest variant id the catalog ever gave out."""
+    (last,) = conn.execute(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'variants'), 0),"
+        " coalesce((SELECT max(id) FROM variants), 0))"
+    ).fetchone()
+    return int(last)
+
+
 def _delete_rows(conn: sqlite3.Connection, ids: list[int]) -> None:
-    """Delete variant rows with their paragraphs and index entries."""
+    """Delete variant rows with their texts and index entries."""
+    blocks: list[tuple[int, str]] = []
+    titles: list[tuple[int, str]] = []
     for vid in ids:
-        low, high = vid << 16, (vid << 16) | 0xFFFF
+        found = conn.execute("SELECT body FROM texts WHERE id = ?", (vid,)).fetchone()
+        if found is None:
+            continue
+        texts = unpack_texts(found[0])
         # A contentless FTS5 row is deleted by giving exactly the text it was indexed with.
-        indexed = [
-            (rowid, index_text(text))
-            for rowid, text in conn.execute(
-                "SELECT id, text FROM paragraphs WHERE id BETWEEN ? AND ?", (low, high)
-            ).fetchall()
-        ]
-        conn.executemany(
-            "INSERT INTO fts (fts, rowid, text) VALUES ('delete', ?, ?)",
-            [row for row in indexed if row[0] != high],
-        )
-        conn.executemany(
-            "INSERT INTO fts_titles (fts_titles, rowid, text) VALUES ('delete', ?, ?)",
-            [row for row in indexed if row[0] == high],
-        )
-        conn.execute("DELETE FROM paragraphs WHERE id BETWEEN ? AND ?", (low, high))
+        for index, text in enumerate(texts):
+            if text.strip():
+                if index == len(texts) - 1:
+                    titles.append((vid, index_text(text)))
+                else:
+                    blocks.append((block_rowid(vid, index), index_text(text)))
+    conn.executemany("INSERT INTO fts (fts, rowid, text) VALUES ('delete', ?, ?)", blocks)
+    conn.executemany(
+        "INSERT INTO fts_titles (fts_titles, rowid, text) VALUES ('delete', ?, ?)", titles
+    )
+    conn.executemany("DELETE FROM texts WHERE id = ?", [(vid,) for vid in ids])
     conn.executemany("DELETE FROM variants WHERE id = ?", [(vid,) for vid in ids])
 
 

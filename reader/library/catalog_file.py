@@ -36,11 +36,11 @@ if TYPE_CHECKING:
 #: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
 APPLICATION_ID = 0x506F6C79
 #: ``PRAGMA user_version``; any other value means the file is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: ``meta.fold``: the text folding the index was built with (Unicode data included).
 FOLD = f"{INDEX_VERSION}:{unicodedata.unidata_version}"
 #: Tables a catalog file must have.
-TABLES = frozenset({"meta", "variants", "paragraphs", "problems", "fts", "fts_titles"})
+TABLES = frozenset({"meta", "variants", "texts", "problems", "fts", "fts_titles"})
 #: How long :func:`open_reader` waits for another process's write, in seconds.
 READ_TIMEOUT = 2.0
 

@@ -1,11 +1,12 @@
 """Full-text search over every variant of every article, in any language.
 
 The catalog (:mod:`reader.library.catalog`) indexes each variant paragraph by paragraph
-(FTS5 rowid = variant id << 16 | paragraph index; the title is "paragraph" 0xFFFF), so
-that a hit can open the article at the matching paragraph. Titles have an FTS5 table of
-their own, ``fts_titles``, the other paragraphs are in ``fts``. Hits in titles come
-first, then paragraphs; each by ``bm25`` without length normalisation (the index keeps
-no row lengths, which makes ranking 20,000 matches three times faster). When the titles
+(FTS5 rowid = paragraph index << 24 | variant id, see :mod:`reader.library.index_text`),
+so that a hit can open the article at the matching paragraph. Titles have an FTS5 table
+of their own, ``fts_titles`` (rowid = variant id), the other paragraphs are in ``fts``.
+Hits in titles come first, then paragraphs; each by ``bm25`` without length
+normalisation (the index keeps no row lengths, which makes ranking 20,000 matches three
+times faster). When the titles
 alone hold enough hits, the paragraphs are not ranked at all: a word in 400 titles and
 20,000 paragraphs is found in ~1 ms instead of ~7. Both tables are tokenised with
 ``unicode61 remove_diacritics 2`` (combining marks count as parts of words, so
@@ -25,9 +26,9 @@ Devanagari words stay whole), for every script:
   and Burmese, which have no spaces either, are not segmented: a run is one token, so
   only its beginning is found (by prefix).
 
-The original text sits once in the ``paragraphs`` table; snippets and highlight offsets
-are computed here, in Python, as a plain string and ``(start, end)`` offsets. Nothing
-here ever returns markup.
+The original text sits once, compressed, in the ``texts`` table; snippets and highlight
+offsets are computed here, in Python, as a plain string and ``(start, end)`` offsets.
+Nothing here ever returns markup.
 
 Query syntax: words (all must match; a word of three or more characters also matches
 as a prefix) and ``"quoted phrases"``. Everything else (``-``, ``*``, ``AND``, ``(``,
@@ -42,7 +43,7 @@ from __future__ import annotations
 import _sqlite3 as sqlite3
 import unicodedata
 
-from reader.library.index_text import TITLE_INDEX
+from reader.library.index_text import TITLE_INDEX, VARIANT_BITS, VARIANT_MASK, unpack_texts
 from reader.patterns import compiled
 
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
@@ -323,7 +324,7 @@ def match_expression(terms: list[_Term]) -> str:
 
 # --- running it ---------------------------------------------------------------------------
 
-_Candidate = tuple[float, int]  # (bm25, rowid)
+_Candidate = tuple[float, int]  # (bm25, key): key = variant id << 16 | paragraph index
 
 
 def search(
@@ -369,24 +370,32 @@ def search(
 def _candidates(
     conn: sqlite3.Connection, table: str, expression: str, language: str | None, fetch: int
 ) -> list[_Candidate]:
-    """The ``fetch`` best matches in ``table`` (``fts`` or ``fts_titles``), best first."""
+    """The ``fetch`` best matches in ``table`` (``fts`` or ``fts_titles``), best first.
+
+    Each as ``(bm25, variant id << 16 | paragraph index)``, the title's index being
+    :data:`TITLE_INDEX`, whichever table it came from.
+    """
+    if table == "fts":
+        variant = f"(rowid & {VARIANT_MASK})"
+        key = f"{variant} << 16 | (rowid >> {VARIANT_BITS})"
+    else:
+        variant = "rowid"
+        key = f"rowid << 16 | {TITLE_INDEX}"
     where = ""
     params: list[object] = [expression]
     if language:
-        where = (
-            " AND (rowid >> 16) IN (SELECT id FROM variants WHERE language = ? OR language LIKE ?)"
-        )
+        where = f" AND {variant} IN (SELECT id FROM variants WHERE language = ? OR language LIKE ?)"
         params += [language, language.replace("%", "").replace("_", "") + "-%"]
     try:
         # ORDER BY bm25(), not rank: FTS5's own sort by rank takes twice as long.
         rows = conn.execute(
-            f"SELECT bm25({table}), rowid FROM {table} WHERE {table} MATCH ?{where}"
+            f"SELECT bm25({table}), {key} FROM {table} WHERE {table} MATCH ?{where}"
             f" ORDER BY bm25({table}) LIMIT ?",
             [*params, fetch],
         ).fetchall()
     except sqlite3.OperationalError:
         return []  # a query FTS5 still refuses finds nothing rather than failing
-    return [(score, rowid) for score, rowid in rows]
+    return [(score, key) for score, key in rows]
 
 
 def _best_per_variant(
@@ -432,15 +441,19 @@ def _hits(
     chosen: list[tuple[_Candidate, tuple[str, str, str]]],
     terms: list[_Term],
 ) -> list[SearchHit]:
-    rowids = [rowid for (_, rowid), _ in chosen]
-    texts: dict[int, str] = {}
-    if rowids:
-        marks = ",".join("?" * len(rowids))
-        texts = dict(conn.execute(f"SELECT id, text FROM paragraphs WHERE id IN ({marks})", rowids))
+    variants = sorted({rowid >> 16 for (_, rowid), _ in chosen})
+    texts: dict[int, list[str]] = {}
+    if variants:
+        marks = ",".join("?" * len(variants))
+        for vid, body in conn.execute(
+            f"SELECT id, body FROM texts WHERE id IN ({marks})", variants
+        ):
+            texts[vid] = unpack_texts(body)
     hits: list[SearchHit] = []
     for (score, rowid), (key, language, title) in chosen:
         index = rowid & 0xFFFF
-        text = texts.get(rowid, "")
+        own = texts.get(rowid >> 16, [""])
+        text = own[-1] if index == TITLE_INDEX else own[index] if index < len(own) - 1 else ""
         snippet, highlights = make_snippet(text, match_spans(text, terms))
         hits.append(
             SearchHit(
