@@ -69,6 +69,8 @@ LONG_READ_BYTES = 6000
 #: Sentences drawn per language before the articles are written.
 POOL_SENTENCES = 3000
 TRANSLATION_KEY_SHARE = 0.03
+#: Articles (1 ..) whose last paragraphs give ``--vocabulary random`` its sample queries.
+SAMPLE_ARTICLES = 3
 RARE_SHARE = 0.05
 TITLE_MAX_CHARS = (60, 22)  # spaced scripts, Chinese
 #: Sentence shapes: F function word, A adjective, N noun, V verb, X name, D number.
@@ -137,6 +139,9 @@ class Manifest:
         rare_words: The rare word per language.
         rare_articles: How many articles carry the rare word (in every language).
         translation_keys: How many articles use ``translationKey``.
+        samples: ``--vocabulary random`` only: per language, queries that occur in the
+            library (whole random words and three-letter prefixes, or two and three
+            Chinese characters), for the search figures of that library.
     """
 
     version: int
@@ -152,6 +157,7 @@ class Manifest:
     rare_words: dict[str, str] = field(default_factory=dict)
     rare_articles: int = 0
     translation_keys: int = 0
+    samples: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The manifest as JSON text."""
@@ -349,6 +355,17 @@ def _marker(language: _Language, paragraph: str, titles: list[str]) -> str:
     return paragraph[:4]
 
 
+def _samples(language: _Language, paragraph: str) -> list[str]:
+    """Two queries that find ``paragraph`` (see :attr:`Manifest.samples`)."""
+    if not language.vocab.spaced:
+        start = len(paragraph) // 3
+        return [paragraph[start : start + 2], paragraph[2 * start : 2 * start + 3]]
+    words = [word.strip(".") for word in paragraph.split() if len(word.strip(".")) >= 6]
+    if len(words) < 2:
+        return []
+    return [words[len(words) // 2], words[-1][:3]]
+
+
 def generate_library(
     out: Path,
     articles: int,
@@ -422,6 +439,8 @@ def generate_library(
                 first_titles[lang.tag].append(title)
             if index == 0:
                 first_body[lang.tag] = body[0]
+            if vocabulary_kind == "random" and 1 <= index <= SAMPLE_ARTICLES:
+                manifest.samples.setdefault(lang.tag, []).extend(_samples(lang, body[-1]))
     manifest.files = articles * len(langs)
     manifest.bytes = total_bytes
     manifest.newest = Newest(

@@ -1,13 +1,16 @@
 """Benchmark the reader on a big synthetic library and compare every figure with its target.
 
     python benchmarks/run.py [--articles 20000] [--languages en,de,ru,zh,el] [--runs 7]
+                             [--vocabulary zipf|random|both] [--cold-runs N]
                              [--keep DIR] [--skip-tui] [--json FILE]
 
 Steps (README.md explains each figure):
 
-1. generate the library (``generate.py``) into a temporary directory, or reuse ``--keep DIR``;
+1. generate the library (``generate.py``) into a temporary directory, or reuse ``--keep DIR``
+   (``--vocabulary both``: a second library of random words too, ``DIR-random``);
 2. cold ``reader index`` with an empty cache (time, MB/s, peak memory, catalog size),
-   then warm refreshes of the unchanged library;
+   then warm refreshes of the unchanged library; with two libraries their cold indexes
+   alternate (``--cold-runs`` rounds) and the random one is compared with the other;
 3. in-process ``Library.search`` latency per script (``search_latency.py``);
 4. the whole ``reader search QUERY`` command against ``reader --version``;
 5. the TUI in tmux through ``tui_latency.py`` (first paint against a bare Textual app,
@@ -66,6 +69,10 @@ LANGUAGE_KEY_MS = 50.0
 SCROLL_KEY_MS = 17.0
 TUI_MEMORY_MIB = 150.0
 BUNDLED_PAINT_RATIO = 1.15
+# Issue 11: a library of random words (nearly every word and bigram distinct) indexes in
+# at most 1.3x the time of the Zipf-like one, into a catalog under 2x its size.
+RANDOM_INDEX_RATIO = 1.3
+CATALOG_RATIO = 2.0
 
 #: Files modified less than this before the catalog reads them are read again by the
 #: next refresh (``reader.library.catalog.RACY_NS``); the cold index waits this long
@@ -193,6 +200,7 @@ class Setup:
         cache: ``READER_CACHE_DIR`` (empty before the cold index, warm afterwards).
         config: ``READER_CONFIG_DIR`` for the plain commands (empty).
         runs: Repetitions for medians.
+        vocabulary: ``zipf`` or ``random`` (how the library was generated).
     """
 
     python: Path
@@ -203,6 +211,12 @@ class Setup:
     cache: Path
     config: Path
     runs: int
+    vocabulary: str = "zipf"
+
+    @property
+    def label(self) -> str:
+        """What figures of this library add to their names (nothing for the default)."""
+        return ", random vocabulary" if self.vocabulary == "random" else ""
 
     def env(self, config: Path | None = None) -> dict[str, str]:
         """This process's environment without ``PYTHON*`` variables, plus the reader's dirs."""
@@ -233,13 +247,19 @@ def library_size(library: Path) -> tuple[int, int, float]:
     return files, size, newest
 
 
-def prepare_library(args: argparse.Namespace, work: Path) -> tuple[Path, Manifest]:
-    """Generate the library, or reuse ``--keep DIR`` when it holds one already."""
+def prepare_library(
+    args: argparse.Namespace, work: Path, vocabulary: str = "zipf"
+) -> tuple[Path, Manifest]:
+    """Generate the library, or reuse ``--keep DIR`` when it holds one already.
+
+    The random-word library of ``--vocabulary both`` goes into ``DIR-random``.
+    """
     languages = parse_languages(args.languages)
+    suffix = "-random" if vocabulary == "random" and args.vocabulary == "both" else ""
     if args.keep is not None:
-        library = Path(args.keep).resolve()
+        library = Path(str(Path(args.keep).resolve()) + suffix)
         manifest = read_manifest(library) if library.is_dir() else None
-        if manifest is not None:
+        if manifest is not None and manifest.vocabulary == vocabulary:
             if manifest.articles != args.articles or manifest.languages != languages:
                 print(
                     f"  reusing {library}: {manifest.articles} articles in "
@@ -249,10 +269,15 @@ def prepare_library(args: argparse.Namespace, work: Path) -> tuple[Path, Manifes
                 print(f"  reusing {library}")
             return library, manifest
         if library.exists() and any(library.iterdir()):
-            raise SystemExit(f"run.py: --keep {library} is not empty and has no {MANIFEST}")
+            raise SystemExit(
+                f"run.py: --keep {library} is not empty and has no {MANIFEST} of a "
+                f"{vocabulary} library"
+            )
     else:
-        library = work / "library"
-    manifest = generate_library(library, args.articles, languages, args.seed)
+        library = work / f"library{suffix}"
+    manifest = generate_library(
+        library, args.articles, languages, args.seed, vocabulary_kind=vocabulary
+    )
     print(f"  {describe(manifest, library)}")
     return library, manifest
 
@@ -280,35 +305,82 @@ def _directory_bytes(directory: Path) -> int:
     return sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
 
 
-def index_phase(setup: Setup, report: Report) -> bool:
-    """Cold index into the empty cache, then warm refreshes; ``False`` if indexing failed."""
-    files, size, newest = library_size(setup.library)
-    wait = newest + RACY_SECONDS - time.time()
-    if wait > 0:  # let the files age, or the warm refresh would read them all again
-        time.sleep(wait)
+def _cold_index(setup: Setup, report: Report) -> tuple[Measured, int] | None:
+    """One cold ``reader index`` into an emptied cache: the run and the catalog's bytes."""
+    shutil.rmtree(setup.cache, ignore_errors=True)
+    setup.cache.mkdir()
     command = [*setup.reader, "--library", str(setup.library), "index", "--quiet"]
     print(f"  $ {shlex.join(command)}", flush=True)
     cold = run_measured(command, setup.env())
     if cold.returncode != 0:
         report.fail(f"cold index failed ({cold.returncode}): {cold.stderr.strip()[-2000:]}")
-        return False
+        return None
+    print(f"  {cold.seconds:.1f} s; " + cold.stdout.strip().replace("\n", "\n  "), flush=True)
+    return cold, _directory_bytes(setup.cache)
+
+
+def index_phase(setups: list[Setup], report: Report, rounds: int = 1) -> bool:
+    """Cold indexes into empty caches, then warm refreshes; ``False`` if indexing failed.
+
+    With two libraries (``--vocabulary both``) their cold indexes alternate, ``rounds``
+    times, so that both meet the same load of this shared machine; the figures are
+    medians, and the random library's time is compared with the default one's.
+    """
+    newest = max(library_size(setup.library)[2] for setup in setups)
+    wait = newest + RACY_SECONDS - time.time()
+    if wait > 0:  # let the files age, or the warm refresh would read them all again
+        time.sleep(wait)
+    runs: dict[str, list[tuple[Measured, int]]] = {setup.vocabulary: [] for setup in setups}
+    for _ in range(max(1, rounds)):
+        for setup in setups:
+            done = _cold_index(setup, report)
+            if done is None:
+                return False
+            runs[setup.vocabulary].append(done)
+    seconds: dict[str, float] = {}
+    for setup in setups:
+        if not _index_figures(setup, report, runs[setup.vocabulary]):
+            return False
+        seconds[setup.vocabulary] = median(cold.seconds for cold, _ in runs[setup.vocabulary]) or 0
+    if len(setups) == 2:
+        report.add(
+            Figure(
+                "cold index, random vocabulary / default",
+                ratio(seconds["random"], seconds["zipf"]),
+                "x",
+                RANDOM_INDEX_RATIO,
+                f"{seconds['random']:.1f} s / {seconds['zipf']:.1f} s, "
+                f"{len(runs['zipf'])} alternating round(s)",
+            )
+        )
+    return True
+
+
+def _index_figures(setup: Setup, report: Report, runs: list[tuple[Measured, int]]) -> bool:
+    """The figures of one library's cold indexes (the cache holds the last one), and its
+    warm refreshes."""
+    label = setup.label
+    files, size, _ = library_size(setup.library)
+    cold, catalog = runs[-1]
     counts = _parse_index(cold.stdout)
-    report.facts["cold_index_output"] = cold.stdout.strip()
-    print("  " + cold.stdout.strip().replace("\n", "\n  "))
+    report.facts[f"cold_index_output{label}"] = cold.stdout.strip()
+    seconds = median(run.seconds for run, _ in runs) or cold.seconds
+    spread = f"; {len(runs)} runs, {min(r.seconds for r, _ in runs):.1f}-" if len(runs) > 1 else ""
+    spread += f"{max(r.seconds for r, _ in runs):.1f} s, median" if len(runs) > 1 else ""
     mb = size / 1e6
     report.add(
         Figure(
-            "cold index (`reader index`, empty cache)",
-            cold.seconds,
+            f"cold index (`reader index`, empty cache){label}",
+            seconds,
             "s",
-            COLD_INDEX_S,
-            f"{files:,} files, {mb:.1f} MB",
+            None if label else COLD_INDEX_S,
+            f"{files:,} files, {mb:.1f} MB{spread}",
         )
     )
-    report.add(Figure("cold index throughput", mb / cold.seconds, "MB/s"))
+    report.add(Figure(f"cold index throughput{label}", mb / seconds, "MB/s"))
     report.add(
         Figure(
-            "cold index peak memory, largest process",
+            f"cold index peak memory, largest process{label}",
             cold.maxrss_mib,
             "MiB",
             note="ru_maxrss from wait4 (getrusage children)",
@@ -317,20 +389,28 @@ def index_phase(setup: Setup, report: Report) -> bool:
     )
     report.add(
         Figure(
-            "cold index peak memory, all processes",
+            f"cold index peak memory, all processes{label}",
             cold.tree_mib,
             "MiB",
             note="sum of VmHWM over the session (reader + workers)",
             digits=0,
         )
     )
-    catalog = _directory_bytes(setup.cache)
     report.add(
         Figure(
-            "catalog size on disk",
+            f"catalog size on disk{label}",
             catalog / 1e6,
             "MB",
             note=f"{catalog / max(1, size):.2f}x the library",
+        )
+    )
+    report.add(
+        Figure(
+            f"catalog / library{label}",
+            catalog / max(1, size),
+            "x",
+            CATALOG_RATIO,
+            "the cache directory after the cold index / the page files",
         )
     )
     if counts.get("problems"):
@@ -338,6 +418,7 @@ def index_phase(setup: Setup, report: Report) -> bool:
     if counts and counts.get("files") != files:
         report.fail(f"the index saw {counts.get('files')} files, the library has {files}")
 
+    command = [*setup.reader, "--library", str(setup.library), "index", "--quiet"]
     warm: list[Measured] = []
     for _ in range(WARM_REFRESHES):
         warm.append(run_measured(command, setup.env(), sample_tree=False))
@@ -348,7 +429,7 @@ def index_phase(setup: Setup, report: Report) -> bool:
     )
     report.add(
         Figure(
-            "warm refresh (`reader index`, nothing changed)",
+            f"warm refresh (`reader index`, nothing changed){label}",
             median(w.seconds for w in warm),
             "s",
             note=note,
@@ -379,12 +460,17 @@ def search_phase(setup: Setup, report: Report) -> None:
         "--rare",
         rare,
     ]
+    if manifest.samples:
+        command += ["--samples", json.dumps(manifest.samples, ensure_ascii=False)]
+    if setup.vocabulary == "random":
+        command.append("--random")
+    label = setup.label
     done = subprocess.run(command, capture_output=True, text=True, env=setup.env(), check=False)
     if done.returncode != 0:
         report.fail(f"search_latency.py failed: {done.stderr.strip()[-2000:]}")
         return
     result: dict[str, Any] = json.loads(done.stdout)
-    report.facts["search"] = result
+    report.facts[f"search{label}"] = result
     samples: list[dict[str, Any]] = result["samples"]
     every = [ms for sample in samples for ms in sample["ms"]]
     if not every:
@@ -393,7 +479,7 @@ def search_phase(setup: Setup, report: Report) -> None:
     count = len(samples)
     report.add(
         Figure(
-            "search p50 (`Library.search`, in-process)",
+            f"search p50 (`Library.search`, in-process){label}",
             percentile(every, 0.5),
             "ms",
             SEARCH_P50_MS,
@@ -401,7 +487,7 @@ def search_phase(setup: Setup, report: Report) -> None:
             digits=2,
         )
     )
-    report.add(Figure("search p95", percentile(every, 0.95), "ms", SEARCH_P95_MS, digits=2))
+    report.add(Figure(f"search p95{label}", percentile(every, 0.95), "ms", SEARCH_P95_MS, digits=2))
     for script in SCRIPTS:
         own = [sample for sample in samples if sample["script"] == script]
         if not own:
@@ -410,7 +496,7 @@ def search_phase(setup: Setup, report: Report) -> None:
         slowest = max(own, key=lambda sample: median(sample["ms"]) or 0.0)
         report.add(
             Figure(
-                f"search p50 / p95, {script}",
+                f"search p50 / p95, {script}{label}",
                 percentile(times, 0.5),
                 "ms",
                 SEARCH_P50_MS,
@@ -421,7 +507,7 @@ def search_phase(setup: Setup, report: Report) -> None:
         )
     report.add(
         Figure(
-            "first search (opens the catalog)",
+            f"first search (opens the catalog){label}",
             result["first_ms"],
             "ms",
             note=f"Library + Catalog.for_roots {result['open_ms']:.1f} ms before it",
@@ -686,6 +772,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", metavar="DIR", help="generate the library here and keep it; reuse it if it exists"
     )
+    parser.add_argument(
+        "--vocabulary",
+        choices=("zipf", "random", "both"),
+        default="zipf",
+        help="zipf: word lists (default); random: words of random letters (the worst case "
+        "for the index); both: the two, cold indexes alternating, random compared with zipf",
+    )
+    parser.add_argument(
+        "--cold-runs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="cold indexes per library, median (1; with both, alternating)",
+    )
     parser.add_argument("--skip-tui", action="store_true", help="no tmux measurements")
     parser.add_argument(
         "--python", type=Path, default=REPO / ".venv" / "bin" / "python", help="the reader's python"
@@ -713,18 +813,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as scratch:
         work = Path(scratch)
         step("library")
-        library, manifest = prepare_library(args, work)
-        setup = Setup(
-            python=python,
-            reader=reader,
-            library=library,
-            manifest=manifest,
-            work=work,
-            cache=work / "cache",
-            config=work / "config",
-            runs=args.runs,
-        )
-        setup.cache.mkdir()
+        kinds = ["zipf", "random"] if args.vocabulary == "both" else [args.vocabulary]
+        setups: list[Setup] = []
+        for kind in kinds:
+            library, manifest = prepare_library(args, work, kind)
+            suffix = "-random" if kind == "random" and len(kinds) == 2 else ""
+            setups.append(
+                Setup(
+                    python=python,
+                    reader=reader,
+                    library=library,
+                    manifest=manifest,
+                    work=work,
+                    cache=work / f"cache{suffix}",
+                    config=work / "config",
+                    runs=args.runs,
+                    vocabulary=kind,
+                )
+            )
+        # The commands and the TUI are measured on the first library only.
+        setup = setups[0]
+        library, manifest = setup.library, setup.manifest
+        for each in setups:
+            each.cache.mkdir(exist_ok=True)
         setup.config.mkdir()
         report.facts.update(
             library=str(library),
@@ -734,12 +845,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             library_mb=round(manifest.bytes / 1e6, 1),
             cores=os.cpu_count(),
             runs=args.runs,
+            vocabulary=args.vocabulary,
         )
+        if len(setups) == 2:
+            random_manifest = setups[1].manifest
+            report.facts.update(
+                library_random=str(setups[1].library),
+                library_random_mb=round(random_manifest.bytes / 1e6, 1),
+            )
         phases: list[tuple[str, Callable[[], object]]] = [
-            ("cold index and warm refresh", lambda: index_phase(setup, report)),
-            ("search latency (in-process)", lambda: search_phase(setup, report)),
-            ("reader search vs reader --version", lambda: command_phase(setup, report)),
+            (
+                "cold index and warm refresh",
+                lambda: index_phase(setups, report, args.cold_runs),
+            ),
         ]
+        phases += [
+            (
+                f"search latency (in-process){each.label}",
+                lambda each=each: search_phase(each, report),
+            )
+            for each in setups
+        ]
+        phases.append(("reader search vs reader --version", lambda: command_phase(setup, report)))
         if not args.skip_tui:
             phases.append(
                 ("TUI (tmux)", lambda: tui_phase(setup, report, args.tui_tool, args.tui_timeout))
@@ -749,9 +876,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if phase() is False:
                 break
     load = os.getloadavg()
+    libraries = " + ".join(
+        f"{each.manifest.bytes / 1e6:.1f} MB ({each.vocabulary})" for each in setups
+    )
     print(
         f"\n## Benchmark: {manifest.articles:,} articles x {len(manifest.languages)} languages "
-        f"= {manifest.files:,} variants, {manifest.bytes / 1e6:.1f} MB "
+        f"= {manifest.files:,} variants, {libraries} "
         f"({os.cpu_count()} cores, {args.runs} runs, load {load[0]:.2f}, "
         f"{time.perf_counter() - started:.0f} s)\n"
     )
