@@ -351,12 +351,14 @@ def test_query_parsing_and_escaping() -> None:
     from reader.library.search import _terms
 
     assert match_expression(_terms('AND "x"')) == '"AND" * AND "x"'
-    assert match_expression(_terms("训练")) == '" 训练 "'
-    assert match_expression(_terms("训")) == '" 训 " *'
+    assert match_expression(_terms("训练")) == '" 训 练 "'
+    assert match_expression(_terms("训")) == '" 训 "'
+    assert match_expression(_terms("GPU训练")) == '"GPU 训 练 "'
+    assert match_expression(_terms("训练GPU")) == '" 训 练 GPU" *'
 
 
 def test_index_text_segments_cjk_and_folds_greek() -> None:
-    assert index_text("GPU训练技术") == "GPU 训练 练技 技术 术 "
+    assert index_text("GPU训练技术") == "GPU 训 练 技 术 "
     assert index_text("πολύ Ёлка") == "πολυ Елка"
     assert index_text("plain") == "plain"
 
@@ -382,6 +384,87 @@ def test_search_sees_changes_after_refresh(tmp_path: Path) -> None:
     library.refresh()
     assert library.search("beta") == []
     assert library.search("harbour") == []
+
+
+def _index_rows(catalog: Catalog, table: str, word: str) -> list[int]:
+    with catalog.connection() as conn:
+        query = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+        return [rowid for (rowid,) in conn.execute(query, (word,))]
+
+
+def test_a_changed_page_leaves_nothing_of_itself_in_the_index(tmp_path: Path) -> None:
+    # 20 paragraphs: block rowids above and below 1 << 27 (index 16 and more), a title,
+    # and Chinese, all deleted exactly (a contentless FTS5 row needs its text back).
+    root = tmp_path / "lib"
+    root.mkdir()
+    page = root / "page.md"
+    blocks = [f"Alpha{index} words 训练{index}." for index in range(20)]
+    page.write_text("# Lighthouse\n\n" + "\n\n".join(blocks) + "\n", encoding="utf-8")
+    (root / "other.md").write_text("# Other\n\nAlpha0 stays.\n", encoding="utf-8")
+    for path in root.iterdir():
+        os.utime(path, (OLD, OLD))
+    catalog = Catalog(tmp_path / "c.sqlite")
+    library = Library([root], catalog=catalog)
+    library.refresh()
+    hit = only(library.search("alpha19"), "page", "en")
+    assert hit.paragraph == 19 and "Alpha19 words" in hit.snippet
+    assert only(library.search("训练17"), "page", "en").paragraph == 17
+    assert len(_index_rows(catalog, "fts", "alpha0")) == 2
+    page.write_text("# Harbour\n\nBeta words.\n", encoding="utf-8")
+    os.utime(page, (OLD + 5, OLD + 5))
+    library.refresh()
+    assert _index_rows(catalog, "fts", "alpha19") == []
+    assert _index_rows(catalog, "fts", "练") == []
+    assert _index_rows(catalog, "fts_titles", "lighthouse") == []
+    assert len(_index_rows(catalog, "fts", "alpha0")) == 1  # the other page's
+    assert [hit.key for hit in library.search("alpha0")] == ["other"]
+    catalog.close()
+
+
+def test_variant_ids_start_again_before_they_outgrow_the_rowid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.library.catalog as catalog_module
+
+    monkeypatch.setattr(catalog_module, "MAX_VARIANT_ID", 4)
+    root = tmp_path / "lib"
+    root.mkdir()
+    page = root / "page.md"
+    catalog = Catalog(tmp_path / "c.sqlite")
+    library = Library([root], catalog=catalog)
+    ids = []
+    for round_ in range(6):  # each rewrite gives the page a new id
+        page.write_text(f"# Page\n\nWord{round_} here.\n", encoding="utf-8")
+        os.utime(page, (OLD + round_, OLD + round_))
+        library.refresh()
+        assert only(library.search(f"word{round_}"), "page", "en").snippet == f"Word{round_} here."
+        assert library.search(f"word{round_ - 1}") == []
+        with catalog.connection() as conn:
+            ids.append(conn.execute("SELECT max(id) FROM variants").fetchone()[0])
+    assert ids == [1, 2, 3, 1, 2, 3]  # rebuilt afresh before an id could reach 4
+    catalog.close()
+
+
+def test_a_refresh_gives_free_pages_back(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    root.mkdir()
+    for index in range(60):
+        words = " ".join(f"w{index}x{n}" for n in range(400))
+        (root / f"p{index}.md").write_text(f"# P{index}\n\n{words}\n", encoding="utf-8")
+        os.utime(root / f"p{index}.md", (OLD, OLD))
+    catalog = Catalog(tmp_path / "c.sqlite")
+    library = Library([root], catalog=catalog)
+    library.refresh()
+    for index in range(50):
+        (root / f"p{index}.md").unlink()
+    library.refresh()
+    assert only(library.search("w55x399"), "p55", "en")
+    with catalog.connection() as conn:
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    assert free <= pages // 32
+    catalog.close()
+    assert (tmp_path / "c.sqlite").stat().st_size <= pages * 8192
 
 
 def test_library_search_indexes_an_empty_catalog_first(

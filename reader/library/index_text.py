@@ -9,13 +9,14 @@ How a variant is stored (see ``docs/DESIGN.md``, "The index of a large vocabular
 * its texts (the blocks, then the title) are one row of the ``texts`` table, keyed by
   the variant id: the texts joined by NUL (which :func:`reader.sanitize.clean` never
   leaves in a text) and compressed with raw deflate (:func:`pack_texts`);
-* block ``index`` is the ``fts`` row ``index << VARIANT_BITS | id`` (:func:`block_rowid`),
-  its title the ``fts_titles`` row ``id``. The variant id is in the low bits because
-  FTS5 stores the first rowid of each word's list whole and the others as differences:
-  ``id << 16 | index`` took five bytes for every word that occurs once (in a library
-  of random words or Chinese, nearly every word), this takes three or four, and the
-  differences between the rows of a common word, which now follow each other variant
-  by variant within one block index, shrink from three bytes to one.
+* its title is the ``fts_titles`` row ``id``, block ``index`` the ``fts`` row
+  ``id << 3 | index`` for the first :data:`LOW_BLOCKS` blocks and
+  ``index << VARIANT_BITS | id`` for the others (:func:`block_rowid`; the two ranges
+  meet at :data:`HIGH_ROWIDS`). FTS5 stores the first rowid of each word's list whole
+  and the others as differences: ``id << 16 | index`` took five bytes for every word
+  that occurs once (in a library of random words, nearly every word), this takes three
+  (up to 262,144 variants), and the differences between the rows of a common word
+  shrink from three bytes to one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ VARIANT_BITS = 24
 VARIANT_MASK = (1 << VARIANT_BITS) - 1
 #: Variant ids stay below this; a catalog whose ids would reach it is rebuilt.
 MAX_VARIANT_ID = VARIANT_MASK
+#: Blocks of a variant whose rowid is ``id << LOW_BITS | index`` (most articles have no
+#: more paragraphs than this); the rowids of the others start at :data:`HIGH_ROWIDS`.
+LOW_BITS = 3
+LOW_BLOCKS = 1 << LOW_BITS
+HIGH_ROWIDS = LOW_BLOCKS << VARIANT_BITS
 #: Between the texts of one variant in its ``texts`` row.
 SEPARATOR = "\x00"
 #: Raw deflate (no header), a 4 KiB window: most variants are a few KiB, and a smaller
@@ -43,7 +49,21 @@ _MEM_LEVEL = 5
 
 def block_rowid(variant: int, index: int) -> int:
     """The ``fts`` rowid of block ``index`` of variant ``variant``."""
+    if index < LOW_BLOCKS:
+        return variant << LOW_BITS | index
     return index << VARIANT_BITS | variant
+
+
+#: SQL for the variant id of an ``fts`` rowid, and for the key of a search hit
+#: (``variant id << 16 | block index``), the inverse of :func:`block_rowid`.
+SQL_VARIANT = (
+    f"(CASE WHEN rowid < {HIGH_ROWIDS} THEN rowid >> {LOW_BITS} ELSE rowid & {VARIANT_MASK} END)"
+)
+SQL_HIT_KEY = (
+    f"(CASE WHEN rowid < {HIGH_ROWIDS}"
+    f" THEN (rowid >> {LOW_BITS}) << 16 | (rowid & {LOW_BLOCKS - 1})"
+    f" ELSE (rowid & {VARIANT_MASK}) << 16 | (rowid >> {VARIANT_BITS}) END)"
+)
 
 
 def pack_texts(texts: tuple[str, ...] | list[str]) -> bytes:

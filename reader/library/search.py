@@ -1,7 +1,7 @@
 """Full-text search over every variant of every article, in any language.
 
 The catalog (:mod:`reader.library.catalog`) indexes each variant paragraph by paragraph
-(FTS5 rowid = paragraph index << 24 | variant id, see :mod:`reader.library.index_text`),
+(FTS5 rowid made of the variant id and paragraph index, see :mod:`reader.library.index_text`),
 so that a hit can open the article at the matching paragraph. Titles have an FTS5 table
 of their own, ``fts_titles`` (rowid = variant id), the other paragraphs are in ``fts``.
 Hits in titles come first, then paragraphs; each by ``bm25`` without length
@@ -43,7 +43,7 @@ from __future__ import annotations
 import _sqlite3 as sqlite3
 import unicodedata
 
-from reader.library.index_text import TITLE_INDEX, VARIANT_BITS, VARIANT_MASK, unpack_texts
+from reader.library.index_text import SQL_HIT_KEY, SQL_VARIANT, TITLE_INDEX, unpack_texts
 from reader.patterns import compiled
 
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
@@ -218,45 +218,34 @@ def fold_full(text: str) -> str:
     return text.translate(_fold_tables()[0])
 
 
-def _bigrams(match: re.Match[str]) -> str:
-    run = match.group()
-    if len(run) == 1:
-        return f" {run} "
-    return " " + " ".join([run[i : i + 2] for i in range(len(run) - 1)]) + f" {run[-1]} "
+def _characters(match: re.Match[str]) -> str:
+    return " " + " ".join(match.group()) + " "
 
 
 def index_text(text: str) -> str:
     """Return the form of a paragraph that goes into the FTS5 index.
 
-    Greek accents and ``ё`` are folded, and runs of CJK characters are replaced by their
-    overlapping bigrams followed by their last character.
+    Greek accents and ``ё`` are folded, and runs of CJK characters are split into their
+    characters.
     """
     text = fold_for_words(text)
     if compiled(_CJK_CHAR).search(text) is None:
         return text
-    return compiled(_CJK_RUN).sub(_bigrams, text)
+    return compiled(_CJK_RUN).sub(_characters, text)
 
 
 def _query_form(text: str) -> tuple[str, bool]:
-    """Return a term's text for an FTS5 string, and whether it must be a prefix."""
+    """Return a term's text for an FTS5 string, and whether it must be a prefix.
+
+    A CJK character is a word of its own (as :func:`index_text` makes it), so a run of
+    them is matched as the phrase of its characters, and never as a prefix.
+    """
     text = fold_for_words(text)
-    runs = list(compiled(_CJK_RUN).finditer(text)) if _may_have_cjk(text) else []
-    if not runs:
-        return text, False
-    parts: list[str] = []
-    position = 0
-    for run in runs:
-        parts.append(text[position : run.start()])
-        chars = run.group()
-        if len(chars) == 1:
-            parts.append(f" {chars} ")
-        else:
-            parts.append(" " + " ".join(chars[i : i + 2] for i in range(len(chars) - 1)) + " ")
-        position = run.end()
-    parts.append(text[position:])
-    # A lone character at the end is the start of a bigram (or the end of a run).
-    lone_last = runs[-1].end() == len(text.rstrip()) and len(runs[-1].group()) == 1
-    return "".join(parts), lone_last
+    if not (_may_have_cjk(text) and compiled(_CJK_CHAR).search(text)):
+        return text, len(text.strip()) >= PREFIX_MIN
+    spaced = compiled(_CJK_RUN).sub(_characters, text)
+    last = text.rstrip()[-1:]
+    return spaced, compiled(_CJK_CHAR).match(last) is None and len(spaced.split()[-1]) >= PREFIX_MIN
 
 
 def _match_form(text: str) -> str:
@@ -316,8 +305,8 @@ def match_expression(terms: list[_Term]) -> str:
     """Build the FTS5 query: every term a quoted string, ANDed; never an operator."""
     parts = []
     for term in terms:
-        text, lone_cjk = _query_form(term.text)
-        prefix = lone_cjk or (not term.phrase and len(text.strip()) >= PREFIX_MIN)
+        text, prefix = _query_form(term.text)
+        prefix = prefix and not term.phrase
         parts.append('"' + text.replace('"', '""') + '"' + (" *" if prefix else ""))
     return " AND ".join(parts)
 
@@ -376,8 +365,7 @@ def _candidates(
     :data:`TITLE_INDEX`, whichever table it came from.
     """
     if table == "fts":
-        variant = f"(rowid & {VARIANT_MASK})"
-        key = f"{variant} << 16 | (rowid >> {VARIANT_BITS})"
+        variant, key = SQL_VARIANT, SQL_HIT_KEY
     else:
         variant = "rowid"
         key = f"rowid << 16 | {TITLE_INDEX}"
