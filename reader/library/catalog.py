@@ -113,12 +113,8 @@ POOL_CHUNK = 50
 #: 32 MiB on the 100,000-variant benchmark (the OS caches the file), so it is kept small:
 #: every MiB here is a MiB of the app's memory once searches have filled it.
 CACHE_KIB = 8192
-#: Bytes per page of a new catalog file. A variant's compressed texts take 1-2 KiB: on
-#: 4 KiB pages a fifth of the ``texts`` table was the space left over on each page, on
-#: 8 KiB pages it is a twentieth.
-PAGE_SIZE = 8192
 #: Pages of write-ahead log after which a write copies them into the file (64 MiB).
-WAL_CHECKPOINT_PAGES = 64 * 1024 * 1024 // PAGE_SIZE
+WAL_CHECKPOINT_PAGES = 16384
 #: A refresh that leaves more than this share of the file's pages free (FTS5 frees the
 #: segments it merges) gives them back to the file system (``incremental_vacuum``).
 FREE_PAGES_SHARE = 1 / 32
@@ -491,8 +487,7 @@ class Catalog:
 
     @staticmethod
     def _create(conn: sqlite3.Connection) -> None:
-        # Both only take effect before the first table is written.
-        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        # Only takes effect before the first table is written.
         conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         conn.execute("PRAGMA journal_mode = WAL")
         _begin_immediate(conn)
