@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.library.index_text import unpack_texts
 from reader.library.pool import AHEAD, CRASHED, WorkerPool
 
 #: Pages in the uneven library.
@@ -200,10 +201,14 @@ def catalog_contents(cache: Path) -> tuple[object, ...]:
             "SELECT relpath, path_key, article_key, language, title, paragraphs, size"
             " FROM variants ORDER BY relpath"
         ).fetchall()
-        paragraphs = conn.execute(
-            "SELECT v.relpath, count(*), sum(length(p.text)) FROM paragraphs p"
-            " JOIN variants v ON p.id >> 16 = v.id GROUP BY v.relpath ORDER BY v.relpath"
-        ).fetchall()
+        paragraphs = [
+            (relpath, len(texts), sum(map(len, texts)))
+            for relpath, body in conn.execute(
+                "SELECT v.relpath, t.body FROM texts t JOIN variants v ON t.id = v.id"
+                " ORDER BY v.relpath"
+            )
+            for texts in [unpack_texts(body)]
+        ]
         problems = conn.execute("SELECT path, reason FROM problems ORDER BY seq").fetchall()
     return variants, paragraphs, problems
 
