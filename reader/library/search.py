@@ -45,6 +45,7 @@ import unicodedata
 
 from reader.library.index_text import SQL_HIT_KEY, SQL_VARIANT, TITLE_INDEX, unpack_texts
 from reader.patterns import compiled
+from reader.sanitize import clean
 
 # `reader search` imports this module: no `typing` (~4 ms with what it pulls in), no
 # `functools`, and `re` (~4 ms) only once a pattern is needed, which a query in a
@@ -429,7 +430,8 @@ def _hits(
     chosen: list[tuple[_Candidate, tuple[str, str, str]]],
     terms: list[_Term],
 ) -> list[SearchHit]:
-    variants = sorted({rowid >> 16 for (_, rowid), _ in chosen})
+    # A title hit needs no texts: its text is the variant's title, as it was indexed.
+    variants = sorted({rowid >> 16 for (_, rowid), _ in chosen if rowid & 0xFFFF != TITLE_INDEX})
     texts: dict[int, list[str]] = {}
     if variants:
         marks = ",".join("?" * len(variants))
@@ -440,8 +442,11 @@ def _hits(
     hits: list[SearchHit] = []
     for (score, rowid), (key, language, title) in chosen:
         index = rowid & 0xFFFF
-        own = texts.get(rowid >> 16, [""])
-        text = own[-1] if index == TITLE_INDEX else own[index] if index < len(own) - 1 else ""
+        if index == TITLE_INDEX:
+            text = unicodedata.normalize("NFC", clean(title))
+        else:
+            own = texts.get(rowid >> 16, [""])
+            text = own[index] if index < len(own) - 1 else ""
         snippet, highlights = make_snippet(text, match_spans(text, terms))
         hits.append(
             SearchHit(
