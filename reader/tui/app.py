@@ -19,6 +19,7 @@ from textual.screen import Screen
 from reader.languages import order_by_preference, pick_language
 from reader.library import Library
 from reader.text.bidi import BidiMode, resolve_mode
+from reader.tui.messages import OpenArticle
 from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
@@ -416,6 +417,10 @@ class ReaderApp(App[None]):
         )
 
     # -- navigation ---------------------------------------------------------------------
+
+    def on_open_article(self, message: OpenArticle) -> None:
+        """A screen asked to open an article."""
+        self.open_article(message.key, message.language, message.paragraph)
 
     def open_article(
         self, key: str, language: str | None = None, paragraph: int | None = None

@@ -13,8 +13,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import clean
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
+from reader.tui.messages import OpenArticle
 from reader.tui.title_bar import TitleBar
 from reader.userdata import UserDataError
 
@@ -113,9 +113,10 @@ class EntryListScreen(Screen[None], Generic[Entry]):
     @on(OptionList.OptionSelected)
     def open_entry(self, event: OptionList.OptionSelected) -> None:
         key, language, paragraph = self.location(self.entries[event.option_index])
-        app = reader_app(self)
+        app = self.app
         self.dismiss()
-        app.open_article(key, language, paragraph)
+        # To the app itself: this screen is closing.
+        app.post_message(OpenArticle(key, language, paragraph))
 
     def report(self, error: Exception) -> None:
         """Show a failed change (never as markup)."""

@@ -18,6 +18,7 @@ from reader.sanitize import clean_line
 from reader.tui.article_list import ArticleList
 from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
+from reader.tui.messages import OpenArticle
 from reader.tui.rows import ArticleRow, build_rows, make_row
 from reader.tui.title_bar import TitleBar
 
@@ -295,7 +296,7 @@ class LibraryScreen(Screen[None]):
 
     @on(ArticleList.Selected)
     def open_selected(self, event: ArticleList.Selected) -> None:
-        self.reader_app.open_article(event.key)
+        self.post_message(OpenArticle(event.key))
 
     def action_filter_language(self) -> None:
         """Keep only articles available in a language (``lang:xx`` in the filter)."""

@@ -16,6 +16,7 @@ from reader.library.search import SearchHit
 from reader.sanitize import clean_line
 from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
+from reader.tui.messages import OpenArticle
 from reader.tui.title_bar import TitleBar
 
 #: Results shown for one query.
@@ -132,7 +133,7 @@ class SearchScreen(Screen[None]):
     @on(OptionList.OptionSelected)
     def open_hit(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[event.option_index]
-        reader_app(self).open_article(hit.key, hit.language, hit.paragraph)
+        self.post_message(OpenArticle(hit.key, hit.language, hit.paragraph))
 
     def action_focus_query(self) -> None:
         self.query_one("#query", Input).focus()
