@@ -142,6 +142,38 @@ class ArticleBody(VerticalScroll, inherit_bindings=False):
         """Rows of text in view."""
         return max(1, self.scrollable_content_region.height)
 
+    def show_marks(
+        self,
+        layout: BodyLayout,
+        bookmarked: set[int],
+        notes: dict[int, list[str]],
+        *,
+        reorder: bool,
+        max_width: int | None,
+    ) -> None:
+        """Mark the bookmarked and annotated paragraphs, and show each paragraph's notes
+        (``notes``: their texts by paragraph) under it, replacing the notes shown."""
+        for mark in list(self.query(NoteMark)):
+            mark.remove()
+        for paragraph in layout.paragraphs:
+            paragraph.set_class(paragraph.index in bookmarked, "bookmarked")
+            paragraph.set_class(paragraph.index in notes, "noted")
+        last = len(layout.note_anchors) - 1
+        for index, texts in sorted(notes.items()):
+            if last < 0:
+                break
+            anchor = layout.note_anchors[min(index, last)]
+            for text in reversed(texts):
+                mark = NoteMark(
+                    # A note in Chinese or Persian wraps and reads like the body.
+                    script_visual(Content.assemble(("✎ ", "$warning"), clean(text)), "", reorder),
+                    classes="note",
+                    markup=False,
+                )
+                if max_width is not None:
+                    mark.styles.max_width = max_width
+                self.mount(mark, after=anchor)
+
 
 class NoteMark(Static):
     """A note shown under the paragraph it belongs to."""

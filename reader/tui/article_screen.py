@@ -21,7 +21,6 @@ from contextlib import suppress
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
@@ -36,7 +35,6 @@ from reader.tui.article_body import (
     SIDE_BY_SIDE_MIN_WIDTH,
     ArticleBody,
     BodyLayout,
-    NoteMark,
     Paragraph,
     Place,
     compose_body,
@@ -58,7 +56,6 @@ from reader.tui.blocks import quote_of
 from reader.tui.browser import open_in_browser
 from reader.tui.find_bar import FIND_PLACEHOLDER, FindState, find_matches
 from reader.tui.key_bar import KeyBar
-from reader.tui.script_text import script_visual
 from reader.userdata import UserDataError
 
 #: Paints to wait for the body's layout before scrolling to a paragraph.
@@ -583,35 +580,17 @@ class ArticleScreen(Screen[None]):
         # Kept for the status line, which is redrawn on every scroll step.
         self._bookmarked = bookmarked
         self._note_counts = Counter(n.paragraph for n in notes if n.paragraph is not None)
-        body = self.body
-        for mark in list(body.query(NoteMark)):
-            mark.remove()
         by_paragraph: dict[int, list[str]] = {}
         for note in notes:
             if note.paragraph is not None:
                 by_paragraph.setdefault(note.paragraph, []).append(note.text)
-        for paragraph in self._layout.paragraphs:
-            paragraph.set_class(paragraph.index in bookmarked, "bookmarked")
-            paragraph.set_class(paragraph.index in by_paragraph, "noted")
-        last = len(self._layout.note_anchors) - 1
-        for index, texts in sorted(by_paragraph.items()):
-            if last < 0:
-                break
-            anchor = self._layout.note_anchors[min(index, last)]
-            for text in reversed(texts):
-                mark = NoteMark(
-                    # A note in Chinese or Persian wraps and reads like the body.
-                    script_visual(
-                        Content.assemble(("✎ ", "$warning"), clean(text)),
-                        "",
-                        app.bidi_mode == "reader",
-                    ),
-                    classes="note",
-                    markup=False,
-                )
-                if not self.parallel:
-                    mark.styles.max_width = app.config.reading_width
-                body.mount(mark, after=anchor)
+        self.body.show_marks(
+            self._layout,
+            bookmarked,
+            by_paragraph,
+            reorder=app.bidi_mode == "reader",
+            max_width=None if self.parallel else app.config.reading_width,
+        )
         self.call_after_refresh(self._measure)
         self._refresh_status()
 
