@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, suppress
@@ -94,6 +93,16 @@ UNEVEN = {"READER_TEST_PARSE_DELAY": "0.02:/slow"}
 
 
 @dataclass
+class Started:
+    """A reader process that is running, where its output goes, and when it must end."""
+
+    process: subprocess.Popen[bytes]
+    out: Path
+    err: Path
+    deadline: float
+
+
+@dataclass
 class Run:
     """A finished reader process."""
 
@@ -109,6 +118,7 @@ class Reader:
         self.library = library
         self.home = home
         self.runs = 0
+        self.started = 0
         home.mkdir(parents=True, exist_ok=True)
 
     def env(self, cache: Path, extra: dict[str, str]) -> dict[str, str]:
@@ -130,67 +140,47 @@ class Reader:
         self.runs += 1
         return self.home / f"cache-{self.runs}"
 
-    def start(self, args: list[str], cache: Path, **extra: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "reader", "--library", str(self.library), *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=self.env(cache, extra),
-            cwd=self.home,  # not the checkout, whose reader/ would come before PYTHONPATH
-            start_new_session=True,  # its own process group: workers are ended with it
-        )
+    def start(self, args: list[str], cache: Path, **extra: str) -> Started:
+        """Start a run; its output goes to files, so it never waits for this process."""
+        self.started += 1
+        output = self.home / f"output-{self.started}"
+        output.mkdir(parents=True, exist_ok=True)
+        out, err = output / "stdout", output / "stderr"
+        with out.open("wb") as out_file, err.open("wb") as err_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "reader", "--library", str(self.library), *args],
+                stdout=out_file,
+                stderr=err_file,
+                env=self.env(cache, extra),
+                cwd=self.home,  # not the checkout, whose reader/ would come before PYTHONPATH
+                start_new_session=True,  # its own process group: workers are ended with it
+            )
+        return Started(process, out, err, time.monotonic() + RUN_TIMEOUT)
 
-    def finish(self, process: subprocess.Popen[str], what: str) -> Run:
+    def finish(self, started: Started, what: str) -> Run:
         """Wait for a run; one that does not end in time fails the test with its stacks."""
+        process = started.process
         hung = False
         try:
-            out, err = process.communicate(timeout=RUN_TIMEOUT)
+            process.wait(timeout=max(0.0, started.deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             hung = True
             os.kill(process.pid, signal.SIGABRT)  # faulthandler prints the stacks
-            out, err = "", ""
             with suppress(subprocess.TimeoutExpired):
-                out, err = process.communicate(timeout=10)
+                process.wait(timeout=10)
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # a worker it left behind
             with suppress(subprocess.TimeoutExpired):
-                process.communicate(timeout=10)
+                process.wait(timeout=10)
+        out = started.out.read_text(encoding="utf-8", errors="replace")
+        err = started.err.read_text(encoding="utf-8", errors="replace")
         if hung:
             pytest.fail(f"{what} did not finish in {RUN_TIMEOUT} s:\n{err[-6000:]}")
         return Run(process.returncode, out, err)
 
     def run(self, args: list[str], cache: Path, **extra: str) -> Run:
         return self.finish(self.start(args, cache, **extra), f"reader {' '.join(args)}")
-
-
-class Drained:
-    """Reads a running process's output in a thread, so that a test may watch the
-    process meanwhile: unread, `list --json` fills the pipe and blocks for ever."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-        self.out = ""
-        self.err = ""
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        self.out, self.err = self.process.communicate()
-
-    def finish(self, what: str) -> Run:
-        """Wait for the run; one that does not end in time fails with its stacks."""
-        self.thread.join(RUN_TIMEOUT)
-        if self.thread.is_alive():
-            os.kill(self.process.pid, signal.SIGABRT)  # faulthandler prints the stacks
-            self.thread.join(10)
-            with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            pytest.fail(f"{what} did not finish in {RUN_TIMEOUT} s:\n{self.err[-6000:]}")
-        with suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # a worker it left behind
-        return Run(self.process.returncode, self.out, self.err)
 
 
 def catalog_contents(cache: Path) -> tuple[object, ...]:
@@ -294,15 +284,13 @@ def test_a_worker_killed_mid_chunk_loses_no_file(uneven: tuple[Reader, Expected]
     reader, expected = uneven
     for round_ in range(ROUNDS):
         cache = reader.fresh_cache()
-        process = reader.start(["list", "--json"], cache, READER_WORKERS="2", **UNEVEN)
-        drained = Drained(process)
+        started = reader.start(["list", "--json"], cache, READER_WORKERS="2", **UNEVEN)
         killed: list[int] = []
         seen: set[int] = set()
         # A worker that has parsed for a while is in the middle of a chunk: kill it, then
         # the next one that gets as far (up to two kills a run); watch to the end.
-        deadline = time.monotonic() + RUN_TIMEOUT
-        while process.poll() is None and time.monotonic() < deadline:
-            for child in _children(process.pid):
+        while started.process.poll() is None and time.monotonic() < started.deadline:
+            for child in _children(started.process.pid):
                 seen.add(child)
                 if len(killed) < 2 and child not in killed and _cpu_seconds(child) >= 0.25:
                     with suppress(ProcessLookupError):
@@ -310,7 +298,7 @@ def test_a_worker_killed_mid_chunk_loses_no_file(uneven: tuple[Reader, Expected]
                         killed.append(child)
                     break
             time.sleep(0.01)
-        run = drained.finish("reader list --json (workers killed)")
+        run = reader.finish(started, "reader list --json (workers killed)")
         assert killed, "no worker got far enough to be killed"
         assert run.code == 0, f"round {round_}: {run.err}"
         assert run.out == expected.listing, f"round {round_}: another listing"
