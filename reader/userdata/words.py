@@ -8,6 +8,7 @@ and Markdown are in :mod:`reader.userdata.word_export`.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,18 @@ from reader.userdata.clock import iso_utc, utc_now
 from reader.userdata.store import StoredFile, UserDataError
 
 TABLE = "word"
+#: The order of the fields in ``reader words --json``.
+_JSON_ORDER = (
+    "word",
+    "language",
+    "key",
+    "paragraph",
+    "sentence",
+    "text",
+    "translation",
+    "meaning",
+    "created",
+)
 
 
 @dataclass(frozen=True)
@@ -60,33 +73,15 @@ class Word:
 
     def to_toml(self) -> dict[str, Any]:
         """Return the fields as one ``[[word]]`` table."""
-        return {
-            "id": self.id,
-            "word": self.word,
-            "language": self.language,
-            "key": self.key,
-            "paragraph": self.paragraph,
-            "sentence": self.sentence,
-            "text": self.text,
-            "translation_language": self.translation_language,
-            "translation": self.translation,
-            "meaning": self.meaning,
-            "created": self.created,
-        }
+        return dataclasses.asdict(self)
 
     def to_json(self) -> dict[str, Any]:
-        """The entry as ``reader words --json`` prints it (indexes from 0)."""
-        return {
-            "word": self.word,
-            "language": self.language,
-            "key": self.key,
-            "paragraph": self.paragraph,
-            "sentence": self.sentence,
-            "text": self.text,
-            "translation": {"language": self.translation_language, "text": self.translation},
-            "meaning": self.meaning,
-            "created": self.created,
-        }
+        """The entry as ``reader words --json`` prints it (indexes from 0, no id)."""
+        entry = self.to_toml()
+        del entry["id"]
+        language, text = entry.pop("translation_language"), entry.pop("translation")
+        entry["translation"] = {"language": language, "text": text}
+        return {name: entry[name] for name in _JSON_ORDER}
 
     @classmethod
     def from_toml(cls, entry: object) -> Word | None:
