@@ -191,3 +191,20 @@ def test_long_documents_align_near_the_diagonal() -> None:
     pairs = align_paragraphs(left, right, "en", "en")
     assert_monotone_cover(pairs, len(left), len(right))
     assert AlignedPair((), (350,)) in pairs
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(1, 500), st.floats(0.6, 1.4), st.booleans()), min_size=1, max_size=12
+    )
+)
+def test_the_diagonal_shortcut_finds_what_the_programme_finds(
+    items: list[tuple[float, float, bool]],
+) -> None:
+    """Equal counts that fit pair by pair skip the table: the result must be the same."""
+    from reader.text.align import _align, _programme
+
+    left = [length for length, _ratio, _heading in items]
+    right = [length * ratio for length, ratio, _heading in items]
+    headings = [heading for _length, _ratio, heading in items]
+    assert _align(left, right, headings, headings) == _programme(left, right, headings, headings)

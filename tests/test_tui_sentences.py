@@ -12,8 +12,7 @@ from textual.widgets import Static
 from reader.library import bundled_library_path
 from reader.library.text_page import parse_text_page
 from reader.text.sentences import split_sentences
-from reader.tui.article_body import Paragraph
-from reader.tui.article_screen import ArticleScreen
+from reader.tui.article_screen import ArticleScreen, Paragraph
 from tests.tui_helpers import make_app, screen_text, settle
 
 GPU = "gpu-training-dilemma"
@@ -246,3 +245,47 @@ async def test_side_by_side_rows_follow_the_paragraph_alignment(
         # J / K still step through every German paragraph.
         await press(pilot, "K")
         assert screen.current_paragraph == 1
+
+
+def long_page(word: str, count: int, split: int | None = None) -> str:
+    """A page of ``count`` paragraphs of three sentences (each ~180 characters); with
+    ``split``, that paragraph is two (its first sentence alone)."""
+    paragraphs = []
+    for index in range(count):
+        sentences = [
+            f"{word} {index} part {part} " + " ".join(f"{word}{index}w{n}" for n in range(14)) + "."
+            for part in range(3)
+        ]
+        if index == split:
+            paragraphs += [sentences[0], " ".join(sentences[1:])]
+        else:
+            paragraphs.append(" ".join(sentences))
+    return f"{word}\n\n" + "\n\n".join(paragraphs)
+
+
+async def test_long_pages_are_aligned_in_the_worker_and_keep_the_sentence(
+    config_dir: Path, tmp_path: Path
+) -> None:
+    """Two pages over 64 KiB (read, aligned and mapped in a worker): German ¶ 31
+    sentence 3 -> English ¶ 32 (English split its ¶ 11 in two) sentence 3."""
+    (tmp_path / "long.de.txt").write_text(long_page("Absatz", 200), encoding="utf-8")
+    (tmp_path / "long.en.txt").write_text(long_page("Clause", 200, split=10), encoding="utf-8")
+    assert (tmp_path / "long.de.txt").stat().st_size > 64 * 1024
+    app = make_app(tmp_path, config_dir, languages=("de", "en"), open_key="long")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await opened(pilot)
+        await press(
+            pilot, *["J"] * 30, "right_parenthesis", "right_parenthesis", "right_parenthesis"
+        )
+        assert (screen.current_paragraph, screen.current_sentence) == (30, 2)
+        await press(pilot, "p")
+        tinted = {w.has_class("right"): (w.index, text) for w, text, _rows in highlighted(screen)}
+        assert tinted[False][1].startswith("Absatz30part2")
+        assert tinted[True] == (31, tinted[True][1])
+        assert tinted[True][1].startswith("Clause30part2")
+        await press(pilot, "p", "right_square_bracket")
+        assert screen.language == "en"
+        [(widget, text, rows)] = highlighted(screen)
+        assert widget.index == 31 and text.startswith("Clause30part2")
+        assert on_screen(screen, rows)
+        assert "¶ 32/201" in status(screen) and "sentence 3/3" in status(screen)

@@ -63,6 +63,8 @@ _PRIOR_COST = {bead: -math.log(p) for bead, p in _PRIORS.items()}
 _VARIANCE = 6.8
 #: Extra cost of a bead that merges a heading with body text, or leaves one unpaired.
 _HEADING_MISMATCH = 12.0
+#: Largest cost of a 1-1 bead for which the diagonal is taken without the programme.
+_DIAGONAL_COST = 2.5
 #: Beyond this many cells the programme only looks near the diagonal.
 _FULL_TABLE = 250_000
 _BAND = 60
@@ -216,57 +218,115 @@ def _align(
     n, m = len(left), len(right)
     if n == 0 or m == 0:
         return [AlignedPair((i,), ()) for i in range(n)] + [AlignedPair((), (j,)) for j in range(m)]
+    left_head = [index < len(left_headings) and bool(left_headings[index]) for index in range(n)]
+    right_head = [index < len(right_headings) and bool(right_headings[index]) for index in range(m)]
+    if n == m and _diagonal_fits(left, right, left_head, right_head):
+        return [AlignedPair((index,), (index,)) for index in range(n)]
+    return _programme(left, right, left_head, right_head)
 
-    def heading(flags: Sequence[bool], index: int) -> bool:
-        return index < len(flags) and bool(flags[index])
 
-    use_band = (n + 1) * (m + 1) > _FULL_TABLE
-    band = max(_BAND, 2 * abs(n - m))
-    # cost[i][j]: best cost of aligning left[:i] with right[:j]; back[i][j]: its last bead.
-    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
-    cost[0][0] = 0.0
+def _diagonal_fits(
+    left: list[float], right: list[float], left_head: list[bool], right_head: list[bool]
+) -> bool:
+    """Whether pairing item i with item i is plainly the best alignment.
+
+    True when every pair fits well (heading with heading, a length cost below
+    :data:`_DIAGONAL_COST`): replacing any two 1-1 beads by a 2-1 and a 1-2 costs more
+    than twice that in priors alone, so the programme would find the same. The common
+    case (a faithful translation) then costs one pass instead of a table.
+    """
+    for index, (a, b) in enumerate(zip(left, right, strict=True)):
+        if left_head[index] != right_head[index]:
+            return False
+        if not left_head[index] and _length_cost(a, b) > _DIAGONAL_COST:
+            return False
+    return True
+
+
+def _programme(
+    left: list[float], right: list[float], left_head: list[bool], right_head: list[bool]
+) -> list[AlignedPair]:
+    """Gale and Church's dynamic programme, near the diagonal for long sequences."""
+    n, m = len(left), len(right)
+    inf = math.inf
+    prior = _PRIOR_COST
+    one_one, one_none, none_one = prior[(1, 1)], prior[(1, 0)], prior[(0, 1)]
+    two_one, one_two = prior[(2, 1)], prior[(1, 2)]
+    mismatch = _HEADING_MISMATCH
+    length_cost = _length_cost
+    if (n + 1) * (m + 1) > _FULL_TABLE:
+        band = max(_BAND, 2 * abs(n - m))
+        spans = [
+            (max(0, round(i * m / n) - band), min(m, round(i * m / n) + band)) for i in range(n + 1)
+        ]
+    else:
+        spans = [(0, m)] * (n + 1)
+    # cost[i][j - lo_i]: best cost of aligning left[:i] with right[:j]; back: its last bead
+    # as one number (di * 3 + dj).
+    cost: list[list[float]] = []
+    back: list[list[int]] = []
     for i in range(n + 1):
-        if use_band:
-            centre = round(i * m / n)
-            columns = range(max(0, centre - band), min(m, centre + band) + 1)
-        else:
-            columns = range(m + 1)
-        row_cost = cost[i]
-        row_back = back[i]
-        for j in columns:
+        lo, hi = spans[i]
+        row = [inf] * (hi - lo + 1)
+        moves = [0] * (hi - lo + 1)
+        up_lo, up_hi = spans[i - 1] if i >= 1 else (1, 0)
+        up2_lo, up2_hi = spans[i - 2] if i >= 2 else (1, 0)
+        up = cost[i - 1] if i >= 1 else []
+        up2 = cost[i - 2] if i >= 2 else []
+        a1 = left[i - 1] if i >= 1 else 0.0
+        a2 = a1 + left[i - 2] if i >= 2 else 0.0
+        h1 = left_head[i - 1] if i >= 1 else False
+        h2 = h1 or (left_head[i - 2] if i >= 2 else False)
+        for j in range(lo, hi + 1):
             if i == 0 and j == 0:
+                row[0] = 0.0
                 continue
-            best = math.inf
-            best_bead = (0, 0)
-            for di, dj in _BEADS:
-                pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
-                    continue
-                before = cost[pi].get(pj)
-                if before is None:
-                    continue
-                left_length = sum(left[pi:i])
-                right_length = sum(right[pj:j])
-                left_head = [heading(left_headings, k) for k in range(pi, i)]
-                right_head = [heading(right_headings, k) for k in range(pj, j)]
-                if (di, dj) == (1, 1) and left_head == [True] and right_head == [True]:
-                    step = _PRIOR_COST[(1, 1)]  # headings anchor: their lengths hardly matter
-                else:
-                    step = _PRIOR_COST[(di, dj)] + _length_cost(left_length, right_length)
-                    if any(left_head) or any(right_head):
-                        step += _HEADING_MISMATCH
-                total = before + step
+            best, move = inf, 0
+            if j - 1 >= lo:  # 0-1: right[j-1] alone
+                total = row[j - 1 - lo] + none_one + (mismatch if right_head[j - 1] else 0.0)
                 if total < best:
-                    best = total
-                    best_bead = (di, dj)
-            if best < math.inf:
-                row_cost[j] = best
-                row_back[j] = best_bead
+                    best, move = total, 1
+            if i >= 1 and up_lo <= j <= up_hi:  # 1-0: left[i-1] alone
+                total = up[j - up_lo] + one_none + (mismatch if h1 else 0.0)
+                if total < best:
+                    best, move = total, 3
+            if i >= 1 and j >= 1 and up_lo <= j - 1 <= up_hi:  # 1-1
+                before = up[j - 1 - up_lo]
+                if before < best:
+                    b1, r1 = right[j - 1], right_head[j - 1]
+                    if h1 and r1:
+                        total = before + one_one  # headings anchor: lengths hardly matter
+                    else:
+                        total = before + one_one + length_cost(a1, b1)
+                        if h1 or r1:
+                            total += mismatch
+                    if total < best:
+                        best, move = total, 4
+            if i >= 1 and j >= 2 and up_lo <= j - 2 <= up_hi:  # 1-2
+                before = up[j - 2 - up_lo]
+                if before + one_two < best:
+                    total = before + one_two + length_cost(a1, right[j - 1] + right[j - 2])
+                    if h1 or right_head[j - 1] or right_head[j - 2]:
+                        total += mismatch
+                    if total < best:
+                        best, move = total, 5
+            if i >= 2 and j >= 1 and up2_lo <= j - 1 <= up2_hi:  # 2-1
+                before = up2[j - 1 - up2_lo]
+                if before + two_one < best:
+                    total = before + two_one + length_cost(a2, right[j - 1])
+                    if h2 or right_head[j - 1]:
+                        total += mismatch
+                    if total < best:
+                        best, move = total, 7
+            row[j - lo] = best
+            moves[j - lo] = move
+        cost.append(row)
+        back.append(moves)
     pairs: list[AlignedPair] = []
     i, j = n, m
     while i > 0 or j > 0:
-        di, dj = back[i][j]
+        move = back[i][j - spans[i][0]]
+        di, dj = divmod(move, 3)
         pairs.append(AlignedPair(tuple(range(i - di, i)), tuple(range(j - dj, j))))
         i, j = i - di, j - dj
     pairs.reverse()

@@ -268,6 +268,23 @@ def script_keywords(language: str | None, reorder: bool) -> dict[str, Any]:
     return {"language": language or "", "reorder": reorder}
 
 
+def align_variants(
+    left: Document, right: Document, width: int, left_language: str, right_language: str
+) -> ParallelText:
+    """The paragraph alignment of two variants, on the text each block shows (safe in a
+    worker thread: long pages are aligned where they are read)."""
+    left_blocks = left.blocks[:MAX_VIEW_BLOCKS]
+    right_blocks = right.blocks[:MAX_VIEW_BLOCKS]
+    return ParallelText(
+        [paragraph_content(block, width).plain for block in left_blocks],
+        [paragraph_content(block, width).plain for block in right_blocks],
+        left_language,
+        right_language,
+        left_headings=[block.kind == "heading" for block in left_blocks],
+        right_headings=[block.kind == "heading" for block in right_blocks],
+    )
+
+
 def compose_body(
     document: Document | None,
     error: str | None,
@@ -279,11 +296,13 @@ def compose_body(
     reorder: bool,
     narrow: bool,
     sentence_mode: bool,
+    parallel: ParallelText | None = None,
 ) -> BodyLayout:
-    """The body's widgets for ``document`` (and ``right`` beside it, when given)."""
-    return _BodyBuilder(language, right_language, width, reorder).build(
-        document, error, right, narrow=narrow, sentence_mode=sentence_mode
-    )
+    """The body's widgets for ``document`` (and ``right`` beside it, when given, with
+    their alignment ``parallel`` if it was worked out already)."""
+    builder = _BodyBuilder(language, right_language, width, reorder)
+    builder.parallel = parallel
+    return builder.build(document, error, right, narrow=narrow, sentence_mode=sentence_mode)
 
 
 class _BodyBuilder:
@@ -297,6 +316,7 @@ class _BodyBuilder:
         self.width = width
         self.reorder = reorder
         self.layout = BodyLayout()
+        self.parallel: ParallelText | None = None
 
     def _script(self, language: str | None) -> dict[str, Any]:
         return script_keywords(language, self.reorder)
@@ -351,17 +371,14 @@ class _BodyBuilder:
         return layout
 
     def _parallel(self, left: Document, right: Document, width: int) -> ParallelText:
-        """The paragraph alignment of the two variants, on the text each block shows."""
-        left_blocks = left.blocks[:MAX_VIEW_BLOCKS]
-        right_blocks = right.blocks[:MAX_VIEW_BLOCKS]
-        return ParallelText(
-            [paragraph_content(block, width).plain for block in left_blocks],
-            [paragraph_content(block, width).plain for block in right_blocks],
-            self.language or "",
-            self.right_language or "",
-            left_headings=[block.kind == "heading" for block in left_blocks],
-            right_headings=[block.kind == "heading" for block in right_blocks],
-        )
+        """The alignment read with the variants, or worked out now if there is none."""
+        given = self.parallel
+        if given is not None and given.languages == {
+            "left": self.language,
+            "right": self.right_language,
+        }:
+            return given
+        return align_variants(left, right, width, self.language or "", self.right_language or "")
 
     def _count_notice(self, left: Document, right: Document, rows: str) -> list[Widget]:
         left_count, right_count = len(left.blocks), len(right.blocks)

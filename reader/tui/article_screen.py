@@ -45,7 +45,6 @@ from reader.tui.article_variants import (
     Switch,
     cycle_language,
     default_right_language,
-    mapped_position,
     read_variants,
     readable_now,
     sentence_with_translation,
@@ -279,9 +278,7 @@ class ArticleScreen(Screen[None]):
         #: Whether the current sentence is shown (from the first `)` or `(` on).
         self.sentence_cursor = False
         self._highlights: dict[Paragraph, list[tuple[int, int]]] = {}
-        # A language switch in progress: the language, texts and headings switched from,
-        # and the paragraph and sentence to find in the new one.
-        self._switch_from: Switch | None = None
+        self._loaded_parallel: ParallelText | None = None
 
     # -- layout -------------------------------------------------------------------------
 
@@ -383,9 +380,15 @@ class ArticleScreen(Screen[None]):
 
     # -- loading ------------------------------------------------------------------------
 
-    def load_variant(self, language: str, paragraph: int, right: str | None = None) -> None:
+    def load_variant(
+        self,
+        language: str,
+        paragraph: int,
+        right: str | None = None,
+        switch: Switch | None = None,
+    ) -> None:
         """Read the variant in ``language`` (and ``right`` when side by side) and show it
-        at ``paragraph``.
+        at ``paragraph`` (or, after a language switch, where ``switch`` was).
 
         Pages of up to :data:`READ_NOW_BYTES` are read and drawn at once (a few
         milliseconds: one paint with the text instead of an empty screen first); larger
@@ -410,24 +413,46 @@ class ArticleScreen(Screen[None]):
             if right is None:
                 self.parallel = False
         if self._readable_now(article, language, right):
-            self._show(self._read(self._token, article, language, paragraph, right))
+            self._show(self._read(self._token, article, language, paragraph, right, switch))
         else:
-            self._load(self._token, article, language, paragraph, right)
+            self._load(self._token, article, language, paragraph, right, switch)
 
     def _readable_now(self, article: Article, language: str, right: str | None) -> bool:
         return readable_now(article, language, right)
 
     @work(thread=True, exclusive=True, group="article-load")
     def _load(
-        self, token: int, article: Article, language: str, paragraph: int, right: str | None
+        self,
+        token: int,
+        article: Article,
+        language: str,
+        paragraph: int,
+        right: str | None,
+        switch: Switch | None = None,
     ) -> None:
-        loaded = self._read(token, article, language, paragraph, right)
+        loaded = self._read(token, article, language, paragraph, right, switch)
         reader_app(self).call_from_thread(self._show_loaded, loaded)
 
     def _read(
-        self, token: int, article: Article, language: str, paragraph: int, right: str | None
+        self,
+        token: int,
+        article: Article,
+        language: str,
+        paragraph: int,
+        right: str | None,
+        switch: Switch | None = None,
     ) -> Loaded:
-        return read_variants(reader_app(self).library, token, article, language, paragraph, right)
+        app = reader_app(self)
+        return read_variants(
+            app.library,
+            token,
+            article,
+            language,
+            paragraph,
+            right,
+            switch,
+            width=app.config.reading_width,
+        )
 
     def _show_loaded(self, loaded: Loaded) -> None:
         """Show what the worker read, unless a newer request came or the screen closed."""
@@ -435,20 +460,26 @@ class ArticleScreen(Screen[None]):
             self._show(loaded)
 
     def _show(self, loaded: Loaded) -> None:
-        switch, self._switch_from = self._switch_from, None
+        sentence = loaded.sentence
+        if not loaded.switched and (loaded.language, loaded.paragraph) == (
+            self.language,
+            self.current_paragraph,
+        ):
+            sentence = self.current_sentence  # the same text in another view: same place
         self._take(loaded)
-        paragraph, sentence = loaded.paragraph, 0
-        if switch is not None and loaded.document is not None and switch[0] != loaded.language:
-            paragraph, sentence = mapped_position(switch, loaded.document, self.language or "")
+        if loaded.switched:
             with suppress(UserDataError, OSError):
-                reader_app(self).userdata.state.set_position(self.key, loaded.language, paragraph)
-        self._render_body(paragraph, sentence)
+                reader_app(self).userdata.state.set_position(
+                    self.key, loaded.language, loaded.paragraph
+                )
+        self._render_body(loaded.paragraph, sentence)
 
     def _take(self, loaded: Loaded) -> None:
         self.language = loaded.language
         self.document = loaded.document
         self.right_language = loaded.right_language
         self.right_document = loaded.right_document
+        self._loaded_parallel = loaded.parallel
         self._error = loaded.error
 
     def _render_body(self, paragraph: int, sentence: int = 0) -> None:
@@ -470,6 +501,7 @@ class ArticleScreen(Screen[None]):
             reorder=app.bidi_mode == "reader",
             narrow=self.size.width < SIDE_BY_SIDE_MIN_WIDTH,
             sentence_mode=self.sentence_mode,
+            parallel=self._loaded_parallel,
         )
         self._layout = layout
         if self.document is not None:
@@ -823,12 +855,11 @@ class ArticleScreen(Screen[None]):
         paragraph = self.current_paragraph
         old_total = len(self.document.blocks) if self.document else 0
         new_total = article.variants[language].paragraphs
+        switch: Switch | None = None
         if self.document is not None and self.language is not None:
-            # Mapped once the new variant is read (_show): the same paragraph and its
-            # sentence's translation, through the paragraph alignment if counts differ.
-            self._switch_from = switch_from(
-                self.document, self.language, paragraph, self.current_sentence
-            )
+            # Mapped where the new variant is read (read_variants): the same paragraph and
+            # its sentence's translation, through the paragraph alignment if counts differ.
+            switch = switch_from(self.document, self.language, paragraph, self.current_sentence)
         if old_total and new_total and old_total != new_total:
             self.notify(
                 f"{endonym(language)} has {new_total} paragraphs, not {old_total}: "
@@ -837,7 +868,7 @@ class ArticleScreen(Screen[None]):
         right = self.right_language
         if self.parallel and right == language:
             right = self.language  # swap sides
-        self.load_variant(language, paragraph, right)
+        self.load_variant(language, paragraph, right, switch)
 
     def _default_right_language(self, article: Article, left: str | None) -> str | None:
         return default_right_language(article, left, reader_app(self).preferred_languages)

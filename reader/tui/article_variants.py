@@ -12,7 +12,7 @@ from typing import Protocol
 
 from reader.library import Article, Document, Variant
 from reader.text.parallel import ParallelText, SentenceRef
-from reader.tui.article_body import MAX_VIEW_BLOCKS
+from reader.tui.article_body import MAX_VIEW_BLOCKS, align_variants
 
 #: Pages up to this size (both, side by side) are read as the screen opens; larger
 #: ones are read in a worker so that the interface keeps answering meanwhile.
@@ -42,6 +42,11 @@ class Loaded:
     paragraph: int
     right_language: str | None = None
     right_document: Document | None = None
+    #: The sentence to show, and whether a language switch mapped paragraph and sentence.
+    sentence: int = 0
+    switched: bool = False
+    #: Side by side: the two variants' paragraph alignment (worked out with the reading).
+    parallel: ParallelText | None = None
 
 
 def readable_now(article: Article, language: str, right: str | None) -> bool:
@@ -67,9 +72,13 @@ def read_variants(
     language: str,
     paragraph: int,
     right: str | None,
+    switch: Switch | None = None,
+    width: int = 80,
 ) -> Loaded:
     """Read and parse the variants of ``article`` as the caller found it (safe in a
-    worker thread: the library may be replaced meanwhile)."""
+    worker thread: the library may be replaced meanwhile); align them side by side and
+    find the place a language switch came from (both take a while on long pages, which
+    are read in a worker)."""
     documents: list[Document | None] = []
     error: str | None = None
     for tag in (language, right):
@@ -82,7 +91,26 @@ def read_variants(
         except (OSError, ValueError, RecursionError) as failure:
             documents.append(None)
             error = f"Could not read {variant.relpath}: {failure}"
-    return Loaded(token, language, documents[0], error, paragraph, right, documents[1])
+    left, right_document = documents
+    sentence, switched = 0, False
+    if switch is not None and left is not None and switch[0] != language:
+        paragraph, sentence = mapped_position(switch, left, language)
+        switched = True
+    parallel = None
+    if left is not None and right_document is not None and right is not None:
+        parallel = align_variants(left, right_document, width, language, right)
+    return Loaded(
+        token,
+        language,
+        left,
+        error,
+        paragraph,
+        right,
+        right_document,
+        sentence,
+        switched,
+        parallel,
+    )
 
 
 def switch_from(document: Document, language: str, paragraph: int, sentence: int) -> Switch:
