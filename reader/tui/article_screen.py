@@ -29,7 +29,7 @@ from textual.widgets import Input, Static
 from reader.languages import endonym
 from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
-from reader.text.parallel import SentenceRef
+from reader.text.parallel import ParallelText, SentenceRef
 from reader.tui.article_body import (
     SENTENCE_STYLE,
     SIDE_BY_SIDE_MIN_WIDTH,
