@@ -25,7 +25,7 @@ from reader.tui.script_text import ScriptText
 from reader.userdata import UserData
 from reader.userdata.config import Config, ConfigError, load_config
 from tests.conftest import REPO
-from tests.tui_helpers import screen_text, settle
+from tests.tui_helpers import make_app, screen_text, settle, visible_lines
 
 PERSIAN = REPO / "tests" / "fixtures" / "persian"
 KEY = "reading-in-many-languages"
@@ -206,3 +206,21 @@ async def test_a_chinese_note_wraps_like_the_body(config_dir: Path) -> None:
         ]
         assert len(lines) > 2
         assert not any(line.startswith("，") for line in lines)
+
+
+@pytest.mark.parametrize("bidi", ["terminal", "reader"])
+async def test_a_right_to_left_title_in_the_library_is_drawn_like_the_body(
+    config_dir: Path, bidi: str
+) -> None:
+    """The Library row of a Persian article: in display order, Arabic letters joined,
+    where the reader reorders; in logical order where the terminal does."""
+    title = "خواندن به چند زبان"
+    app = make_app(PERSIAN, config_dir, languages=("fa",), config=Config(bidi=bidi))
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(pilot)
+        rows = visible_lines(pilot, "#articles")
+        shown = display(title, True).line(0, len(title))
+        assert shown != title
+        expected, other = (shown, title) if bidi == "reader" else (title, shown)
+        assert any(expected in row for row in rows), rows
+        assert not any(other in row for row in rows), rows

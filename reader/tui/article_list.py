@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from reader.filters import split_language_filter
 from reader.sanitize import clean_line
+from reader.text.bidi import display, has_rtl, is_rtl
 from reader.tui.rows import ArticleRow
 
 
@@ -96,8 +97,10 @@ class ArticleList(ScrollView, can_focus=True):
             self.key = key
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, reorder: bool = False, id: str | None = None) -> None:
+        """``reorder``: draw right-to-left titles in display order (``bidi = "reader"``)."""
         super().__init__(id=id)
+        self._reorder = reorder
         self._rows: list[ArticleRow] = []
         self._visible: list[int] = []
         self._filter = ""
@@ -229,6 +232,17 @@ class ArticleList(ScrollView, can_focus=True):
             )
         return self._line_styles
 
+    def _shown_title(self, row: ArticleRow, width: int) -> str:
+        """The row's title, cleaned and fitted to ``width`` cells; a right-to-left one in
+        display order where the terminal does not reorder, cut at the end of its reading
+        order (not at the right edge, which is where it begins)."""
+        title = clean_line(row.title)
+        if not (self._reorder and has_rtl(title)):
+            return set_cell_size(title, width)
+        kept = set_cell_size(title, width).rstrip()
+        language = row.languages[0] if row.languages else ""
+        return set_cell_size(display(kept, is_rtl(kept, language)).line(0, len(kept)), width)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         position = int(self.scroll_y) + y
@@ -247,7 +261,7 @@ class ArticleList(ScrollView, can_focus=True):
         right = f"  {date:<10}  {languages}"
         right_width = min(cell_len(right), max(0, width // 2))
         title_width = max(0, width - 3 - right_width - 1)
-        title = set_cell_size(clean_line(row.title), title_width)
+        title = self._shown_title(row, title_width)
         segments = [
             Segment(marks, mark_style),
             Segment(title, style),

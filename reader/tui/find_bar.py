@@ -20,9 +20,10 @@ def find_matches(query: str, texts: Iterable[tuple[str, int, str]]) -> list[Matc
     """Where ``query`` occurs, case-insensitively, in ``texts`` of (side, paragraph, text).
 
     The query is stripped; an empty one matches nothing. Matches do not overlap and come
-    sorted by paragraph, then side, then position. Offsets are into the text as given:
-    where case folding changes a text's length (``ß`` -> ``ss``), it is lower-cased
-    instead, so that an offset still points at the character the reader sees.
+    sorted by paragraph, then side, then position. Comparison is by full case folding, so
+    ``strasse`` finds ``Straße`` and ``STRASSE`` finds ``straße``; offsets are into the
+    text as given, so a match that begins or ends inside a character that folds to
+    several (``ß`` -> ``ss``) covers that whole character, once.
     """
     needle = query.strip().casefold()
     matches: list[Match] = []
@@ -30,13 +31,34 @@ def find_matches(query: str, texts: Iterable[tuple[str, int, str]]) -> list[Matc
         return matches
     for side, index, plain in texts:
         folded = plain.casefold()
-        haystack = folded if len(folded) == len(plain) else plain.lower()
-        start = haystack.find(needle)
+        # Most text folds character for character: offsets then need no mapping.
+        origin = None if len(folded) == len(plain) else _fold_origins(plain)
+        shown_end = 0
+        start = folded.find(needle)
         while start >= 0:
-            matches.append((index, side, start, start + len(needle)))
-            start = haystack.find(needle, start + len(needle))
+            end = start + len(needle)
+            if origin is None:
+                matches.append((index, side, start, end))
+            elif origin[start] >= shown_end:
+                # Two matches inside one ß would light the same character twice.
+                shown_end = origin[end - 1] + 1
+                matches.append((index, side, origin[start], shown_end))
+            start = folded.find(needle, end)
     matches.sort()
     return matches
+
+
+def _fold_origins(plain: str) -> list[int]:
+    """For each character of ``plain``'s case folding, the index of the one it came from.
+
+    Full case folding has no context rules, so ``plain.casefold()`` is the characters'
+    foldings one after another, and this list lines up with it.
+    """
+    return [
+        position
+        for position, character in enumerate(plain)
+        for _ in range(len(character.casefold()))
+    ]
 
 
 @dataclass

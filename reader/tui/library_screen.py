@@ -128,7 +128,7 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("≡")
         yield FilterHint(FILTER_PLACEHOLDER, id="filter-hint", markup=False)
-        yield ArticleList(id="articles")
+        yield ArticleList(reorder=self.reader_app.bidi_mode == "reader", id="articles")
         yield Static("", id="library-status")
         yield KeyBar()
 
