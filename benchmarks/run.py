@@ -75,7 +75,7 @@ RANDOM_INDEX_RATIO = 1.3
 CATALOG_RATIO = 2.0
 
 #: Files modified less than this before the catalog reads them are read again by the
-#: next refresh (``reader.library.catalog.RACY_NS``); the cold index waits this long
+#: next refresh (``reader.library.catalog_refresh.RACY_NS``); the cold index waits this long
 #: after generating, so that the warm refresh measures a refresh with nothing to read.
 RACY_SECONDS = 2.1
 #: Warm refreshes timed (median reported).

@@ -12,7 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import reader.library.catalog as catalog_module
+import reader.library.catalog_group as group_module
+import reader.library.catalog_read as read_module
+import reader.library.catalog_refresh as refresh_module
+import reader.library.catalog_rows as rows_module
+import reader.library.catalog_walk as walk_module
 import reader.library.pool as pool_module
 from reader.library import Library
 from reader.library.catalog import APPLICATION_ID, Catalog, RefreshReport
@@ -115,8 +119,8 @@ def test_load_reads_no_file(
     def no_reading(*args: object, **kwargs: object) -> None:
         raise AssertionError("load must not read or walk")
 
-    monkeypatch.setattr(catalog_module, "read_page_document", no_reading)
-    monkeypatch.setattr(catalog_module, "iter_page_files", no_reading)
+    monkeypatch.setattr(read_module, "read_page_document", no_reading)
+    monkeypatch.setattr(walk_module, "iter_page_files", no_reading)
     monkeypatch.setattr(os, "scandir", no_reading)
     assert catalog.load([bundled_library], "en") is not None
 
@@ -330,7 +334,7 @@ def test_an_aborted_refresh_is_completed_by_the_next(
     for number in range(120):
         write(root, f"page{number:03d}.en.md", f"# Page {number}\n\nText {number}.\n")
         write(root, f"page{number:03d}.de.md", f"# Seite {number}\n\nText {number}.\n")
-    monkeypatch.setattr(catalog_module, "BATCH_FILES", 50)
+    monkeypatch.setattr(refresh_module, "BATCH_FILES", 50)
 
     def abort(done: int, total: int, path: str) -> None:
         if total and done >= 200:
@@ -492,8 +496,8 @@ def test_worker_processes_give_the_same_result(
             served.append(len(results))
             yield results
 
-    monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
-    monkeypatch.setattr(catalog_module, "POOL_CHUNK", 4)
+    monkeypatch.setattr(read_module, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(read_module, "POOL_CHUNK", 4)
     monkeypatch.setattr(pool_module, "worker_count", lambda maximum: 2)
     monkeypatch.setattr(pool_module.WorkerPool, "map", counting_map)
     report = catalog.refresh([bundled_library])
@@ -505,21 +509,25 @@ def test_worker_processes_give_the_same_result(
 def test_broken_workers_fall_back_to_reading_here(
     bundled_library: Path, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    started: list[int] = []
+
     class Broken:
         def __init__(self, *args: object, **options: object) -> None:
             pass
 
         def map(self, chunks: list[list[PageLocation]], weights: object) -> Iterator[list[object]]:
-            yield list(catalog_module._read_chunk(chunks[0], "en", 1 << 20))
+            started.append(len(chunks))
+            yield list(read_module.read_chunk(chunks[0], "en", 1 << 20))
             raise pool_module.PoolBrokenError("workers keep failing to start")
 
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(catalog_module, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(read_module, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(pool_module, "worker_count", lambda maximum: 2)
     monkeypatch.setattr(pool_module, "WorkerPool", Broken)
     report = catalog.refresh([bundled_library])
+    assert started  # the workers were tried
     assert_same(report.result, scan_library([bundled_library]))
 
 
@@ -656,8 +664,9 @@ def test_unchanged_refresh_keeps_the_articles_and_builds_no_variant(
     def no_variants(*args: object) -> None:
         raise AssertionError("an unchanged refresh must not build variants")
 
-    monkeypatch.setattr(catalog_module, "_VariantMaker", no_variants)
-    monkeypatch.setattr(catalog_module, "group_entries", no_variants)
+    monkeypatch.setattr(rows_module, "VariantMaker", no_variants)
+    monkeypatch.setattr(refresh_module, "VariantMaker", no_variants)
+    monkeypatch.setattr(group_module, "group_entries", no_variants)
     report = library.refresh()
     assert counts(report) == (0, 0, 0, 3, 3)
     assert report.result.articles is articles
@@ -748,7 +757,12 @@ def test_regrouping_only_what_changed_equals_a_scan(tmp_path: Path) -> None:
 def test_many_changes_group_everything_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(catalog_module, "INCREMENTAL_MAX", 0)
+    monkeypatch.setattr(refresh_module, "INCREMENTAL_MAX", 0)
+
+    def incremental(*args: object) -> None:
+        raise AssertionError("this many changes must group everything again")
+
+    monkeypatch.setattr(refresh_module.Refresh, "_group_some", incremental)
     root = tmp_path / "lib"
     for number in range(6):
         write(root, f"p{number}.en.md", f"# P{number}\n")

@@ -424,9 +424,9 @@ def test_a_changed_page_leaves_nothing_of_itself_in_the_index(tmp_path: Path) ->
 def test_variant_ids_start_again_before_they_outgrow_the_rowid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.library.catalog as catalog_module
+    import reader.library.catalog_refresh as refresh_module
 
-    monkeypatch.setattr(catalog_module, "MAX_VARIANT_ID", 4)
+    monkeypatch.setattr(refresh_module, "MAX_VARIANT_ID", 4)
     root = tmp_path / "lib"
     root.mkdir()
     page = root / "page.md"

@@ -144,6 +144,27 @@ def catalog_file_name(roots: Sequence[Root], cache_dir: Root) -> str:
     return os.path.join(os.fspath(cache_dir), f"catalog-{digest.hexdigest()[:12]}.sqlite")
 
 
+def stale_reason(conn: sqlite3.Connection) -> str | None:
+    """Why an open file is not a current catalog, or ``None`` if it is one.
+
+    Not one: another program's database (or an empty one), another schema version,
+    tables missing, an index built with another text folding. The one check that both
+    :func:`open_reader` and :class:`~reader.library.catalog.Catalog` make; SQLite's
+    errors (a damaged file) pass through.
+    """
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if application_id != APPLICATION_ID or version != SCHEMA_VERSION:
+        return f"application {application_id}, schema {version}"
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if not names >= TABLES:
+        return "tables missing"
+    fold = conn.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
+    if fold is None or fold[0] != FOLD:
+        return "index built with another text folding"
+    return None
+
+
 def _uri_path(path: str) -> str:
     """``path`` as the path of an SQLite ``file:`` URI: ``%``, ``?`` and ``#`` escaped
     (SQLite decodes every ``%XX``, and ``?`` and ``#`` would end the path)."""
@@ -203,20 +224,12 @@ def open_reader(path: Root) -> CatalogReader | None:
     except sqlite3.Error:
         return None
     try:
-        if (
-            conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID
-            or conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION
-        ):
-            raise LookupError("not a catalog of this version")
-        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if not names >= TABLES:
-            raise LookupError("tables missing")
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("fold") != FOLD:
-            raise LookupError("index built with another text folding")
+        reason = stale_reason(conn)
+        if reason is not None:
+            raise LookupError(reason)
         # As Catalog.is_empty: an empty catalog is refreshed before it is searched.
         if (
-            "refreshed" not in meta
+            conn.execute("SELECT 1 FROM meta WHERE key = 'refreshed'").fetchone() is None
             and conn.execute("SELECT 1 FROM variants LIMIT 1").fetchone() is None
         ):
             raise LookupError("never refreshed")

@@ -25,7 +25,7 @@ How it cannot deadlock (the invariant; keep it when changing this module):
   chunks of results exist at once (queued, or waiting for an earlier chunk), and a
   worker's input holds at most :data:`IN_FLIGHT` requests.
 
-No SQLite here, and nothing heavy at import time (the catalog imports this lazily).
+No SQLite here, and nothing heavy at import time (catalog_read imports this lazily).
 """
 
 from __future__ import annotations

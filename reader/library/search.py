@@ -53,9 +53,18 @@ from reader.sanitize import clean
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import re
+    from contextlib import AbstractContextManager
+    from typing import Protocol
 
-    from reader.library.catalog import Catalog
-    from reader.library.catalog_file import CatalogReader
+    class SearchableCatalog(Protocol):
+        """What :func:`search` needs of a catalog: its connection, held for a few
+        statements (a :class:`~reader.library.catalog.Catalog`, or a
+        :class:`~reader.library.catalog_file.CatalogReader` on the quick path)."""
+
+        def connection(self) -> AbstractContextManager[sqlite3.Connection]:
+            """The connection, held until the ``with`` block ends."""
+            ...
+
 
 #: Terminal cells a snippet aims for (a CJK character takes two).
 SNIPPET_CELLS = 110
@@ -318,7 +327,7 @@ _Candidate = tuple[float, int]  # (bm25, key): key = variant id << 16 | paragrap
 
 
 def search(
-    catalog: Catalog | CatalogReader, query: str, language: str | None = None, limit: int = 20
+    catalog: SearchableCatalog, query: str, language: str | None = None, limit: int = 20
 ) -> list[SearchHit]:
     """Search every variant in the catalog.
 
