@@ -68,20 +68,22 @@ GROUPS: dict[str, Group] = {
         ("reader.library.scan.x_group_entries__mutmut_*",),
     ),
     # The position kept across a language switch is mapped in article_variants.py (by
-    # the paragraph alignment) and scrolled to by the Article screen.
+    # the paragraph alignment), kept by the Article screen's body and scrolled to.
     "positioning": Group(
-        ("reader/tui/article_screen.py", "reader/tui/article_variants.py"),
+        (
+            "reader/tui/article_body.py",
+            "reader/tui/article_reading.py",
+            "reader/tui/article_variants.py",
+        ),
         ("tests/test_tui_viewport.py",),
         (
             *(
-                f"reader.tui.article_screen.xǁArticleScreenǁ{name}__mutmut_*"
-                for name in (
-                    "_go_to_paragraph",
-                    "_keep_held",
-                    "_scrolled",
-                    "_show",
-                    "action_paragraph",
-                )
+                f"reader.tui.article_body.xǁArticleBodyǁ{name}__mutmut_*"
+                for name in ("go_to_paragraph", "keep_held", "follow_scroll")
+            ),
+            *(
+                f"reader.tui.article_reading.xǁArticleReadingǁ{name}__mutmut_*"
+                for name in ("_show", "action_paragraph")
             ),
             "reader.tui.article_variants.x_mapped_position__mutmut_*",
             "reader.tui.article_variants.x_switch_from__mutmut_*",

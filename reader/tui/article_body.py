@@ -1,114 +1,30 @@
-"""The Article screen's body: paragraphs (one variant, side by side, or sentence pairs)
-and the layout that says where each paragraph is.
+"""The Article screen's body: the scrolling paragraphs and where the reader is in them.
 
-:func:`compose_body` builds the widgets for the documents read; the :class:`BodyLayout`
-it returns remembers the paragraphs, the anchors the view scrolls to, where the sentence
-pairs view drew each sentence, and the paragraph alignment side by side.
+The body is handed a :class:`~reader.tui.body_layout.BodyLayout` (one variant, side by
+side, or sentence pairs) and keeps the place: the *current paragraph* (the topmost in
+view, marked in the margin; a reactive that posts :class:`ArticleBody.ParagraphChanged`),
+the paragraph held at the top while the layout settles, and the *current sentence*
+with its tint (and its translations' side by side) and the find matches painted on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from bisect import bisect_right
 
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.selection import Selection
-from textual.visual import VisualType
+from textual.message import Message
+from textual.reactive import var
 from textual.widget import Widget
-from textual.widgets import Static
 
-from reader.languages import endonym
-from reader.library import Block, Document
-from reader.sanitize import clean, clean_line
-from reader.text.parallel import ParallelText, SentenceRef
-from reader.text.sentences import sentence_spans
-from reader.tui.blocks import block_content
-from reader.tui.script_text import ScriptText, script_visual
+from reader.sanitize import clean
+from reader.text.parallel import SentenceRef
+from reader.tui.body_layout import SENTENCE_STYLE, BodyLayout, NoteMark, Paragraph, Place
+from reader.tui.find_bar import Match
+from reader.tui.script_text import script_visual
 
-#: Below this width the side-by-side view interleaves (paragraph in A, then in B).
-SIDE_BY_SIDE_MIN_WIDTH = 100
-#: A widget per block: past this many the view stops (with a notice) so that a
-#: pathological file cannot freeze the interface while it mounts.
-MAX_VIEW_BLOCKS = 1500
-#: Pages up to this size (both, side by side) are read as the screen opens; larger
-#: ones are read in a worker so that the interface keeps answering meanwhile.
-READ_NOW_BYTES = 64 * 1024
-#: What the empty find bar says.
-FIND_PLACEHOLDER = "find in article · enter next · escape close"
 #: Paints to wait for the body's layout before scrolling to a paragraph.
 MAX_LAYOUT_WAITS = 20
-#: Characters of one block laid out; a 1 MB line is cut (with a notice in the text).
-MAX_BLOCK_CHARS = 20_000
-#: The current sentence and the sentences that translate it: a tint, in every theme.
-SENTENCE_STYLE = "on $accent 22%"
-#: Blocks whose text is not prose: one "sentence" each for ``)`` and ``(``.
-WHOLE_BLOCKS = frozenset({"code", "html", "table", "rule"})
-
-
-def paragraph_content(block: Block | None, width: int) -> Content:
-    """What a block shows in the body (its ``plain`` is what sentences are found in)."""
-    if block is None:
-        return Content("")
-    if len(text := block.plain_text) > MAX_BLOCK_CHARS:
-        more = len(text) - MAX_BLOCK_CHARS
-        return Content.assemble(
-            clean(text[:MAX_BLOCK_CHARS]),
-            (f" … [{more} more characters not shown]", "$text-warning"),
-        )
-    return block_content(block, width)
-
-
-#: Blocks laid out by Textual as they are (pre-formatted, or drawn to a width already).
-_PRESET_KINDS = frozenset({"code", "html", "table", "rule", "missing"})
-
-
-class Paragraph(Static):
-    """One block of the body; ``index`` is its paragraph number (from 0).
-
-    ``content`` replaces the block's own rendering (the sentence-pairs view draws a
-    paragraph's sentences each followed by its translation). Text is wrapped the way
-    its script expects (:func:`script_visual`): whatever is given to :meth:`update`
-    (find or sentence highlights) goes through it too.
-    """
-
-    def __init__(
-        self,
-        block: Block | None,
-        index: int,
-        width: int,
-        *,
-        side: str = "",
-        content: Content | None = None,
-        language: str = "",
-        reorder: bool = False,
-    ) -> None:
-        self.text_language = language
-        self.reorder = reorder
-        kind = block.kind if block is not None else "missing"
-        self._block_kind = kind
-        classes = f"block kind-{kind} {side}".strip()
-        if content is None:
-            content = paragraph_content(block, width)
-        super().__init__(self._shaped(content), classes=classes, markup=False)
-        self.block = block
-        self.index = index
-        self.base_content = content
-
-    def _shaped(self, content: VisualType) -> VisualType:
-        if self._block_kind in _PRESET_KINDS or not isinstance(content, Content):
-            return content
-        return script_visual(content, self.text_language, self.reorder)
-
-    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
-        """Show new content (the block restyled), wrapped for its script."""
-        super().update(self._shaped(content), layout=layout)
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text, in logical order even where it is shown reordered."""
-        if isinstance(self.visual, ScriptText):
-            return selection.extract(self.visual.plain), "\n"
-        return super().get_selection(selection)
 
 
 class ArticleBody(VerticalScroll, inherit_bindings=False):
@@ -116,6 +32,69 @@ class ArticleBody(VerticalScroll, inherit_bindings=False):
     first, and ``end`` would scroll past the last paragraph into the blank space below it
     instead of going to that paragraph, the arrows would glide instead of stepping.
     The Article screen's bindings (the README's keys) apply instead."""
+
+    #: The topmost paragraph in view (or the one gone to): what ``b`` bookmarks, ``a``
+    #: annotates and a language switch keeps. Marked in the margin.
+    current_paragraph: var[int] = var(0, init=False)
+
+    class ParagraphChanged(Message):
+        """The current paragraph is another one now."""
+
+        def __init__(self, body: ArticleBody, index: int) -> None:
+            super().__init__()
+            self.body = body
+            self.index = index
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        #: The paragraphs and anchors shown, as composed.
+        self.composed = BodyLayout()
+        #: The language of the left (or only) paragraphs, for their sentences.
+        self.language = ""
+        #: Sentence pairs (each sentence followed by its translation) instead of rows.
+        self.sentence_mode = False
+        #: The tops of the anchors, measured after layout.
+        self._tops: list[int] = []
+        #: The paragraph last scrolled to, kept at the top while the layout settles (rows
+        #: may change height after the first layout); None once the reader scrolls.
+        self.held: int | None = None
+        #: The current sentence's number within the current paragraph.
+        self.current_sentence = 0
+        #: Whether the current sentence is shown (from the first `)` or `(` on).
+        self.sentence_cursor = False
+        self._highlights: dict[Paragraph, list[tuple[int, int]]] = {}
+        self._matches: list[Match] = []
+        self._current_match: Match | None = None
+
+    def watch_current_paragraph(self, old: int, new: int) -> None:
+        paragraphs = self.composed.paragraphs
+        if 0 <= old < len(paragraphs):
+            paragraphs[old].remove_class("current")
+        if 0 <= new < len(paragraphs):
+            paragraphs[new].add_class("current")
+        self.post_message(self.ParagraphChanged(self, new))
+
+    # -- the paragraphs -----------------------------------------------------------------
+
+    def take_layout(self, layout: BodyLayout, language: str, *, sentence_mode: bool) -> None:
+        """Keep ``layout`` as what the body shows (its widgets are mounted by the caller,
+        or composed with the body)."""
+        self.composed = layout
+        self.language = language
+        self.sentence_mode = sentence_mode
+        self._highlights = {}
+
+    def show_layout(self, layout: BodyLayout, language: str, *, sentence_mode: bool) -> None:
+        """Replace the paragraphs by ``layout``'s."""
+        self.remove_children()
+        self.take_layout(layout, language, sentence_mode=sentence_mode)
+        self.mount_all(layout.widgets)
+
+    def mark_current(self) -> None:
+        """Mark the current paragraph in the margin (and only it)."""
+        current = self.current_paragraph
+        for paragraph in self.composed.paragraphs:
+            paragraph.set_class(paragraph.index == current, "current")
 
     def y_of(self, widget: Widget) -> int:
         """The top of ``widget`` in the body's scrolling coordinates (rows of aligned
@@ -174,347 +153,183 @@ class ArticleBody(VerticalScroll, inherit_bindings=False):
                     mark.styles.max_width = max_width
                 self.mount(mark, after=anchor)
 
+    # -- where the reader is ------------------------------------------------------------
 
-class NoteMark(Static):
-    """A note shown under the paragraph it belongs to."""
+    def measure(self) -> None:
+        """Measure where each anchor is (after a layout)."""
+        self._tops = [self.y_of(anchor) for anchor in self.composed.anchors]
 
+    def let_go(self) -> None:
+        """The reader scrolls: the paragraph last gone to is no longer held at the top."""
+        self.held = None
 
-#: Where a sentence (or a translation) is drawn: the paragraph, its start and end.
-Place = tuple["Paragraph", int, int]
+    def go_to_paragraph(self, index: int, sentence: int = 0, attempts: int = 0) -> None:
+        """Scroll paragraph ``index`` to the top and make it (and its ``sentence``) the
+        current one; once laid out, if it is not yet."""
+        self.measure()
+        if 0 <= index < len(self._tops):
+            if (
+                self.composed.anchors[index].virtual_region.height == 0
+                and attempts < MAX_LAYOUT_WAITS
+            ):
+                # Not laid out yet (rows just mounted, or the screen is coming back from
+                # under a picker): every top would read 0 and the view would stay at the
+                # top while the status names the paragraph. Try again after the next paint.
+                self.call_after_refresh(self.go_to_paragraph, index, sentence, attempts + 1)
+            else:
+                # The first paragraph: the very top, so that the notices above it (a file
+                # cut at max_file_kib, a legacy encoding) are in view.
+                top = self._tops[index] if index > 0 else 0
+                self.scroll_to(y=top, animate=False, immediate=True)
+                self.held = index
+                if int(self.scroll_y) != top:
+                    # Clamped: the body's new height is not known yet. Once it is.
+                    self.call_after_refresh(self.keep_held)
+        self.current_paragraph = max(0, index)
+        self.current_sentence = sentence
+        if self.sentence_cursor:
+            self.show_sentence()
 
+    def keep_held(self, attempts: int = 0) -> None:
+        """Scroll the held paragraph back to the top, once the rows have their places."""
+        held = self.held
+        if held is None or not 0 <= held < len(self.composed.anchors):
+            return
+        if self.composed.anchors[held].virtual_region.height == 0:
+            # Not laid out yet (the screen is under a picker, say): every top reads 0.
+            if attempts < MAX_LAYOUT_WAITS:
+                self.call_after_refresh(self.keep_held, attempts + 1)
+            return
+        self.measure()
+        top = self._tops[held] if held > 0 else 0
+        if int(self.scroll_y) != top:
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self.current_paragraph = held
+            if int(self.scroll_y) != top and attempts < MAX_LAYOUT_WAITS:
+                self.call_after_refresh(self.keep_held, attempts + 1)  # clamped, as above
 
-@dataclass
-class BodyLayout:
-    """The body's widgets and what the screen needs to know about them."""
+    def follow_scroll(self, scroll_y: float) -> None:
+        """The view scrolled to ``scroll_y``: the topmost paragraph is the current one,
+        unless a paragraph is held or the current sentence is still in view."""
+        last = max(0, len(self.composed.paragraphs) - 1)
+        if self.held is not None:
+            # Our own scroll to a paragraph, or the body settling around it: it stays the
+            # current one until the reader scrolls.
+            self.current_paragraph = min(self.held, last)
+            return
+        if len(self._tops) != len(self.composed.anchors) or (
+            len(self._tops) > 1 and not self._tops[-1]
+        ):
+            self.measure()  # new rows, or measured before they were laid out
+        index = max(0, bisect_right(self._tops, int(scroll_y)) - 1)
+        index = min(index, last)
+        if index != self.current_paragraph and not self._sentence_in_view():
+            # The current sentence went out of view: the topmost paragraph is current,
+            # from its first sentence.
+            self.current_paragraph = index
+            self.current_sentence = 0
+            if self.sentence_cursor:
+                self._paint_sentence()
 
-    widgets: list[Widget] = field(default_factory=list)
-    #: The left (or only) paragraphs, in order; ``paragraphs[i].index == i``.
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    right_paragraphs: list[Paragraph] = field(default_factory=list)
-    #: What the view scrolls to for paragraph ``i`` (a row side by side).
-    anchors: list[Widget] = field(default_factory=list)
-    #: What the notes of paragraph ``i`` are mounted after.
-    note_anchors: list[Widget] = field(default_factory=list)
-    right_by_index: dict[int, Paragraph] = field(default_factory=dict)
-    #: Sentence pairs view: where each left sentence, and each translation, is drawn.
-    drawn_at: dict[SentenceRef, Place] = field(default_factory=dict)
-    translations_at: dict[SentenceRef, list[Place]] = field(default_factory=dict)
-    parallel_text: ParallelText | None = None
-    #: Side by side shown one under the other (narrow), or sentence pairs.
-    interleaved: bool = False
+    # -- sentences ----------------------------------------------------------------------
 
-    def sentence_spans(self, index: int, language: str) -> tuple[tuple[int, int], ...]:
-        """Offsets of the sentences of paragraph ``index`` (left side) in the text it
-        shows; computed on first use and cached (``sentence_spans``, ``ParallelText``)."""
-        if not 0 <= index < len(self.paragraphs):
-            return ()
-        if self.parallel_text is not None:
-            return self.parallel_text.sentences(index)
-        widget = self.paragraphs[index]
-        text = widget.base_content.plain
-        if widget.block is not None and widget.block.kind in WHOLE_BLOCKS:
-            return ((0, len(text)),) if text.strip() else ()
-        return sentence_spans(text, language)
-
-    def sentence_count(self, index: int, language: str) -> int:
+    def sentence_count(self, index: int) -> int:
         """How many sentences paragraph ``index`` has."""
-        return len(self.sentence_spans(index, language))
+        return self.composed.sentence_count(index, self.language)
 
-    def step_sentence(
-        self, paragraph: int, sentence: int, step: int, language: str
-    ) -> tuple[int, int]:
-        """The sentence ``step`` (+1 or -1) away, skipping paragraphs without any; the
-        same one at either end of the article."""
-        total = len(self.paragraphs)
-        index, target = paragraph, sentence + step
-        while 0 <= index < total:
-            if 0 <= target < self.sentence_count(index, language):
-                return index, target
-            index += 1 if step > 0 else -1
-            target = 0 if step > 0 else self.sentence_count(index, language) - 1
-        return paragraph, sentence
+    def step_sentence(self, step: int) -> None:
+        """Move the current sentence by ``step`` (across paragraphs); the first step
+        shows the current sentence where it is."""
+        paragraph, sentence = self.current_paragraph, self.current_sentence
+        if not self.sentence_cursor:
+            self.sentence_cursor = True
+            count = self.sentence_count(paragraph)
+            if count:
+                sentence = min(sentence, count - 1)
+            else:
+                paragraph, sentence = self.composed.step_sentence(paragraph, -1, 1, self.language)
+        else:
+            paragraph, sentence = self.composed.step_sentence(
+                paragraph, sentence, step, self.language
+            )
+        self.current_paragraph, self.current_sentence = paragraph, sentence
+        self.show_sentence()
 
-    def sentence_highlights(
-        self, ref: SentenceRef, sentence_mode: bool, language: str
-    ) -> tuple[dict[Paragraph, list[tuple[int, int]]], Place | None]:
-        """Where to tint for sentence ``ref``: the sentence itself (the second value) and
-        the sentences that translate it."""
-        if not self.paragraphs:
+    def _sentence_highlights(self) -> tuple[dict[Paragraph, list[tuple[int, int]]], Place | None]:
+        """Where to tint: the current sentence (the second value) and its translations."""
+        if not self.sentence_cursor:
             return {}, None
-        places: list[Place] = []
-        primary: Place | None = None
-        if sentence_mode:
-            primary = self.drawn_at.get(ref)
-            places = list(self.translations_at.get(ref, []))
-        else:
-            spans = self.sentence_spans(ref.paragraph, language)
-            if 0 <= ref.sentence < len(spans):
-                primary = (self.paragraphs[ref.paragraph], *spans[ref.sentence])
-            parallel = self.parallel_text
-            if parallel is not None:
-                for other in parallel.counterpart_sentences(ref):
-                    widget = self.right_by_index.get(other.paragraph)
-                    right_spans = parallel.sentences(other.paragraph, "right")
-                    if widget is not None and other.sentence < len(right_spans):
-                        places.append((widget, *right_spans[other.sentence]))
-        result: dict[Paragraph, list[tuple[int, int]]] = {}
-        for widget, start, end in [primary, *places] if primary else places:
-            result.setdefault(widget, []).append((start, end))
-        return result, primary
+        ref = SentenceRef(self.current_paragraph, self.current_sentence)
+        return self.composed.sentence_highlights(ref, self.sentence_mode, self.language)
 
+    def _paint_sentence(self) -> tuple[Paragraph, int, int] | None:
+        """Tint the current sentence and its translations; repaint only what changed."""
+        highlights, primary = self._sentence_highlights()
+        changed = [
+            widget
+            for widget in {*self._highlights, *highlights}
+            if self._highlights.get(widget) != highlights.get(widget)
+        ]
+        self._highlights = highlights
+        self._repaint(changed)
+        return primary
 
-def script_keywords(language: str | None, reorder: bool) -> dict[str, Any]:
-    """How paragraphs in ``language`` are wrapped and ordered (Paragraph's keywords)."""
-    return {"language": language or "", "reorder": reorder}
+    def show_sentence(self) -> None:
+        """Tint the current sentence, and scroll (as little as possible) so that it is
+        in view, with its translation where both fit."""
+        primary = self._paint_sentence()
+        if primary is None:
+            return
+        first, last = self.rows_of(*primary)
+        for widget, spans in self._highlights.items():
+            for start, end in spans:
+                other_first, other_last = self.rows_of(widget, start, end)
+                if max(last, other_last) - min(first, other_first) <= self.view_height():
+                    first, last = min(first, other_first), max(last, other_last)
+        self.let_go()  # the sentence decides where the view is now
+        top = round(self.scroll_y)
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last > top + self.view_height():
+            target = min(first, last - self.view_height())
+            self.scroll_to(y=target, animate=False, immediate=True)
 
+    def _sentence_in_view(self) -> bool:
+        """Whether the current sentence (when shown) is still on screen."""
+        if not self.sentence_cursor:
+            return False
+        _highlights, primary = self._sentence_highlights()
+        if primary is None:
+            return False
+        first, last = self.rows_of(*primary)
+        top = round(self.scroll_y)
+        return last > top and first < top + self.view_height()
 
-def align_variants(
-    left: Document, right: Document, width: int, left_language: str, right_language: str
-) -> ParallelText:
-    """The paragraph alignment of two variants, on the text each block shows (safe in a
-    worker thread: long pages are aligned where they are read)."""
-    left_blocks = left.blocks[:MAX_VIEW_BLOCKS]
-    right_blocks = right.blocks[:MAX_VIEW_BLOCKS]
-    return ParallelText(
-        [paragraph_content(block, width).plain for block in left_blocks],
-        [paragraph_content(block, width).plain for block in right_blocks],
-        left_language,
-        right_language,
-        left_headings=[block.kind == "heading" for block in left_blocks],
-        right_headings=[block.kind == "heading" for block in right_blocks],
-    )
+    # -- find matches -------------------------------------------------------------------
 
+    def paint_matches(self, matches: list[Match], current: Match | None) -> None:
+        """Show the find bar's ``matches`` (``current`` the most), on every paragraph."""
+        self._matches = matches
+        self._current_match = current
+        self._repaint([*self.composed.paragraphs, *self.composed.right_paragraphs])
 
-def compose_body(
-    document: Document | None,
-    error: str | None,
-    right: Document | None,
-    *,
-    language: str | None,
-    right_language: str | None,
-    width: int,
-    reorder: bool,
-    narrow: bool,
-    sentence_mode: bool,
-    parallel: ParallelText | None = None,
-) -> BodyLayout:
-    """The body's widgets for ``document`` (and ``right`` beside it, when given, with
-    their alignment ``parallel`` if it was worked out already)."""
-    builder = _BodyBuilder(language, right_language, width, reorder)
-    builder.parallel = parallel
-    return builder.build(document, error, right, narrow=narrow, sentence_mode=sentence_mode)
-
-
-class _BodyBuilder:
-    """Builds one :class:`BodyLayout`."""
-
-    def __init__(
-        self, language: str | None, right_language: str | None, width: int, reorder: bool
-    ) -> None:
-        self.language = language
-        self.right_language = right_language
-        self.width = width
-        self.reorder = reorder
-        self.layout = BodyLayout()
-        self.parallel: ParallelText | None = None
-
-    def _script(self, language: str | None) -> dict[str, Any]:
-        return script_keywords(language, self.reorder)
-
-    def build(
-        self,
-        document: Document | None,
-        error: str | None,
-        right: Document | None,
-        *,
-        narrow: bool,
-        sentence_mode: bool,
-    ) -> BodyLayout:
-        layout = self.layout
-        widgets = layout.widgets
-        width = self.width
-        if document is None:
-            widgets.append(Static(clean(error or ""), classes="error", markup=False))
-            return layout
-        for notice in document.notices:
-            widgets.append(Static(f"⚠ {clean(notice)}", classes="notice", markup=False))
-        if len(document.blocks) > MAX_VIEW_BLOCKS:
-            widgets.append(
-                Static(
-                    f"⚠ Only the first {MAX_VIEW_BLOCKS} of {len(document.blocks)} "
-                    "paragraphs are shown.",
-                    classes="notice",
-                    markup=False,
-                )
-            )
-        if right is None:
-            for index, block in enumerate(document.blocks[:MAX_VIEW_BLOCKS]):
-                paragraph_widget = Paragraph(block, index, width, **self._script(self.language))
-                paragraph_widget.styles.max_width = width
-                layout.paragraphs.append(paragraph_widget)
-                widgets.append(paragraph_widget)
-            layout.anchors = list(layout.paragraphs)
-            layout.note_anchors = layout.anchors
-        elif sentence_mode:
-            widgets.extend(self._sentence_pairs(document, right))
-        else:
-            widgets.extend(self._side_by_side(document, right, narrow))
-        if document.next_title:
-            widgets.append(
-                Static(
-                    Content.assemble(("Next: ", "$text-muted"), clean_line(document.next_title)),
-                    classes="next-article",
-                    markup=False,
-                )
-            )
-        widgets.append(Static("", classes="end-spacer"))
-        return layout
-
-    def _parallel(self, left: Document, right: Document, width: int) -> ParallelText:
-        """The alignment read with the variants, or worked out now if there is none."""
-        given = self.parallel
-        if given is not None and given.languages == {
-            "left": self.language,
-            "right": self.right_language,
-        }:
-            return given
-        return align_variants(left, right, width, self.language or "", self.right_language or "")
-
-    def _count_notice(self, left: Document, right: Document, rows: str) -> list[Widget]:
-        left_count, right_count = len(left.blocks), len(right.blocks)
-        if left_count == right_count:
-            return []
-        message = (
-            f"⚠ {endonym(self.language or '')} has {left_count} paragraphs, "
-            f"{endonym(self.right_language or '')} {right_count}: {rows}."
-        )
-        return [Static(message, classes="notice", markup=False)]
-
-    def _side_by_side(self, left: Document, right: Document, narrow: bool) -> list[Widget]:
-        """Rows of aligned paragraphs side by side (a paragraph beside the one or two that
-        translate it); interleaved when narrow."""
-        width = self.width
-        self.layout.interleaved = narrow
-        parallel = self.layout.parallel_text = self._parallel(left, right, width)
-        widgets = self._count_notice(left, right, "rows follow the paragraph alignment")
-        for pair in parallel.pairs:
-            script, right_script = self._script(self.language), self._script(self.right_language)
-            lefts = [Paragraph(left.blocks[i], i, width, side="left", **script) for i in pair.left]
-            rights = [
-                Paragraph(right.blocks[j], j, width, side="right", **right_script)
-                for j in pair.right
-            ]
-            self.layout.paragraphs.extend(lefts)
-            self.layout.right_paragraphs.extend(rights)
-            self.layout.right_by_index.update((widget.index, widget) for widget in rights)
-            if self.layout.interleaved:
-                for widget in lefts + rights:
-                    widget.styles.max_width = width
-                for widget in rights:
-                    widget.add_class("interleaved")
-                widgets.extend([*lefts, *rights])
-                self.layout.anchors.extend(lefts)
-                if lefts:
-                    self.layout.note_anchors.extend([(rights or lefts)[-1]] * len(lefts))
-                continue
-            columns: list[Widget] = []
-            for side, members in (("left", lefts), ("right", rights)):
-                if not members:
-                    columns.append(Paragraph(None, -1, width, side=side))
-                elif len(members) == 1:
-                    columns.append(members[0])
-                else:
-                    columns.append(Vertical(*members, classes=f"column {side}-column"))
-            row = Horizontal(*columns, classes="pair")
-            widgets.append(row)
-            # One paragraph in the row: the row marks it; two: each its own top.
-            self.layout.anchors.extend([row] if len(lefts) == 1 else lefts)
-            self.layout.note_anchors.extend([row] * len(lefts))
-        return widgets
-
-    def _sentence_pairs(self, left: Document, right: Document) -> list[Widget]:
-        """Each sentence followed by the sentence(s) that translate it, dimmed, paragraph
-        by paragraph (aligned paragraphs: a merge shows its sentences together)."""
-        width = self.width
-        self.layout.interleaved = True
-        parallel = self.layout.parallel_text = self._parallel(left, right, width)
-        widgets = self._count_notice(left, right, "sentences follow the paragraph alignment")
-        for bead, pair in enumerate(parallel.pairs):
-            # The sentence pairs of a bead, under the left paragraph their first sentence is in.
-            groups: dict[int, list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]]] = {
-                index: [] for index in pair.left
-            }
-            owner = pair.left[0] if pair.left else None
-            for sentences in parallel.sentence_pairs(bead):
-                if sentences.left:
-                    owner = sentences.left[0].paragraph
-                if owner is not None:
-                    groups[owner].append((sentences.left, sentences.right))
-            if not pair.left:
-                # Paragraphs only the right variant has: shown dimmed, on their own.
-                for j in pair.right:
-                    block = right.blocks[j]
-                    extra = Paragraph(
-                        block, j, width, side="right", **self._script(self.right_language)
-                    )
-                    extra.add_class("interleaved")
-                    extra.styles.max_width = width
-                    widgets.append(extra)
-                continue
-            for index, members in groups.items():
-                widget = self._sentence_pair_paragraph(left.blocks[index], index, width, members)
-                widget.styles.max_width = width
-                self.layout.paragraphs.append(widget)
-                widgets.append(widget)
-        self.layout.anchors = list(self.layout.paragraphs)
-        self.layout.note_anchors = self.layout.anchors
-        return widgets
-
-    def _sentence_pair_paragraph(
-        self,
-        block: Block,
-        index: int,
-        width: int,
-        members: list[tuple[tuple[SentenceRef, ...], tuple[SentenceRef, ...]]],
-    ) -> Paragraph:
-        """One left paragraph of the sentence pairs view, remembering where it drew what."""
-        parallel = self.layout.parallel_text
-        assert parallel is not None
-        parts: list[Content | str | tuple[str, str]] = []
-        drawn: list[tuple[SentenceRef, int, int]] = []
-        translated: list[tuple[tuple[SentenceRef, ...], int, int]] = []
-        position = 0
-        for number, (lefts, rights) in enumerate(members):
-            if number:
-                parts.append("\n")
-                position += 1
-            for count, ref in enumerate(lefts):
-                if count:
-                    parts.append(" ")
-                    position += 1
-                text = parallel.sentence_text(ref)
-                parts.append(text)
-                drawn.append((ref, position, position + len(text)))
-                position += len(text)
-            translation = " ".join(parallel.sentence_text(ref, "right") for ref in rights)
-            if translation:
-                if lefts:
-                    parts.append("\n")
-                    position += 1
-                parts.append(("  " + translation, "$text-muted"))
-                translated.append((lefts, position + 2, position + 2 + len(translation)))
-                position += 2 + len(translation)
-        widget = Paragraph(
-            block,
-            index,
-            width,
-            side="sentence-pairs",
-            content=Content.assemble(*parts),
-            **self._script(self.language),
-        )
-        for ref, start, end in drawn:
-            self.layout.drawn_at[ref] = (widget, start, end)
-        for lefts, start, end in translated:
-            for ref in lefts:
-                self.layout.translations_at.setdefault(ref, []).append((widget, start, end))
-        return widget
+    def _repaint(self, widgets: list[Paragraph]) -> None:
+        """Draw these paragraphs again: their text, the sentence tint, the find matches."""
+        if not widgets:
+            return
+        current = self._current_match
+        by_widget: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
+        for match in self._matches:
+            index, side, start, end = match
+            by_widget.setdefault((side, index), []).append((start, end, match == current))
+        for paragraph in widgets:
+            content = paragraph.base_content
+            for start, end in self._highlights.get(paragraph, ()):
+                content = content.stylize(SENTENCE_STYLE, start, end)
+            side = "right" if paragraph.has_class("right") else "left"
+            for start, end, is_current in by_widget.get((side, paragraph.index), []):
+                style = "bold reverse $text-warning" if is_current else "reverse"
+                content = content.stylize(style, start, end)
+            # The same text in other colours: its size cannot change, so no layout pass
+            # (side by side, a layout of every row was most of a `)`).
+            paragraph.update(content, layout=False)
