@@ -24,6 +24,9 @@ from tests.tui_helpers import (
     settle,
     status_line,
     variant_paragraphs,
+    visible_lines,
+    wait_for,
+    wheel,
 )
 
 GPU = "gpu-training-dilemma"
@@ -215,3 +218,63 @@ async def test_library_rows_on_screen_follow_the_cursor(tmp_path: Path, config_d
         await settle(pilot)
         rows = visible_text(pilot, "ArticleList")
         assert "Title 00" in rows and "Title 59" not in rows
+
+
+async def test_the_mouse_wheel_scrolls_the_article_and_the_status_follows(
+    config_dir: Path,
+) -> None:
+    """The wheel scrolls the body; the status line names the paragraph now at the top,
+    also after ``J`` went to a paragraph (which holds it at the top until the reader
+    scrolls), and that paragraph is where the article opens next time."""
+    app = make_app(bundled_library_path(), config_dir, open_key=GPU)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await settle(pilot)
+        de = variant_paragraphs(app, GPU, "de")
+        assert await first_visible_after_wait(pilot, de, 0) == 0
+        assert status_line(pilot).startswith("¶ 1/6 · 0%")
+        await wheel(pilot, "#body", 8)
+        await settle(pilot)
+        assert await first_visible_after_wait(pilot, de, 1) == 1
+        assert status_line(pilot).startswith("¶ 2/6")
+        await pilot.press("J")
+        await settle(pilot)
+        assert await first_visible_after_wait(pilot, de, 2) == 2
+        assert status_line(pilot).startswith("¶ 3/6")
+        await wheel(pilot, "#body", -2)
+        await settle(pilot)
+        assert await first_visible_after_wait(pilot, de, 1) == 1
+        assert status_line(pilot).startswith("¶ 2/6")
+        await pilot.press("q")
+        await settle(pilot)
+    assert UserData(config_dir).state.position(GPU) == ("de", 1)
+
+
+async def test_the_mouse_wheel_scrolls_the_library_and_a_click_opens_the_row_shown(
+    tmp_path: Path, config_dir: Path
+) -> None:
+    """The wheel moves the list's rows on screen; a double click then opens the article
+    on the row clicked, not the one that was there before the wheel."""
+    for index in range(60):
+        (tmp_path / f"a{index:02}.md").write_text(f"# Title {index:02}\n", encoding="utf-8")
+    app = make_app(tmp_path, config_dir)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+
+        def rows() -> list[str]:
+            return [line.split()[1] for line in visible_lines(pilot, "ArticleList") if line.strip()]
+
+        assert rows()[:3] == ["00", "01", "02"]
+        await wheel(pilot, "ArticleList", 3)
+        assert await wait_for(pilot, lambda: rows()[0] != "00")
+        await wheel(pilot, "ArticleList", -3)
+        assert await wait_for(pilot, lambda: rows()[0] == "00")
+        await wheel(pilot, "ArticleList", 3)
+        assert await wait_for(pilot, lambda: rows()[0] != "00")
+        shown = rows()
+        first = int(shown[0])
+        assert shown == [f"{index:02}" for index in range(first, first + len(shown))]
+        await pilot.double_click("ArticleList", offset=(5, 2))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ArticleScreen)
+        assert screen.key == f"a{shown[2]}"

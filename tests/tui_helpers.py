@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
@@ -172,6 +173,35 @@ def variant_paragraphs(app: ReaderApp, key: str, language: str) -> list[str]:
     article = app.library.article(key)
     assert article is not None, key
     return [block.plain_text for block in app.library.load(article.variants[language]).blocks]
+
+
+async def wheel(pilot: Pilot[None], target: str | Widget, notches: int) -> None:
+    """Turn the mouse wheel over the middle of a widget: ``notches`` down (up if negative).
+
+    Each notch is the event a terminal's mouse report becomes, posted to the app as the
+    driver posts it (the app records the pointer and forwards it to the widget under it),
+    not called on the widget: whatever stops or handles it on the way does so here too.
+    """
+    region = _widget(pilot, target).region
+    x, y = region.x + region.width // 2, region.y + region.height // 2
+    kind = events.MouseScrollDown if notches > 0 else events.MouseScrollUp
+    for _ in range(abs(notches)):
+        pilot.app.post_message(
+            kind(
+                widget=None,
+                x=x,
+                y=y,
+                delta_x=0,
+                delta_y=0,
+                button=0,
+                shift=False,
+                meta=False,
+                ctrl=False,
+                screen_x=x,
+                screen_y=y,
+            )
+        )
+        await pilot.pause()
 
 
 def status_line(pilot: Pilot[None]) -> str:

@@ -163,6 +163,15 @@ class ArticleBody(VerticalScroll, inherit_bindings=False):
         """The reader scrolls: the paragraph last gone to is no longer held at the top."""
         self.held = None
 
+    # The wheel: handled here before the scroll view scrolls on it, which then stops the
+    # event (the screen sees it only at either end). Scrolled by the reader, the body
+    # holds no paragraph at the top any more, so the one at the top becomes current.
+    def on_mouse_scroll_down(self) -> None:
+        self.let_go()
+
+    def on_mouse_scroll_up(self) -> None:
+        self.let_go()
+
     def go_to_paragraph(self, index: int, sentence: int = 0, attempts: int = 0) -> None:
         """Scroll paragraph ``index`` to the top and make it (and its ``sentence``) the
         current one; once laid out, if it is not yet."""
