@@ -866,7 +866,7 @@ _FRONT = st.sampled_from(
 @given(front=_FRONT, lines=st.lists(_LINES, max_size=12), end=st.sampled_from(["", "\n"]))
 def test_simple_markdown_equals_the_markdown_parser(front: str, lines: list[str], end: str) -> None:
     from reader.library.markdown_page import parse_markdown_page
-    from reader.library.scan import simple_markdown_page
+    from reader.library.markdown_simple import simple_markdown_page
 
     text = front + "\n".join(lines) + end
     fast = simple_markdown_page(text)
@@ -892,7 +892,7 @@ def test_simple_markdown_takes_plain_prose(
 ) -> None:
     """The fast path is not vacuous: prose and headings take it, and it agrees."""
     from reader.library.markdown_page import parse_markdown_page
-    from reader.library.scan import simple_markdown_page
+    from reader.library.markdown_simple import simple_markdown_page
 
     body = "\n\n".join("\n".join(lines) for lines in paragraphs)
     text = front + (heading + "\n\n" if heading else "") + body + "\n"
@@ -905,7 +905,7 @@ def test_simple_markdown_takes_plain_prose(
 
 def test_simple_markdown_agrees_on_the_bundled_library() -> None:
     from reader.library.markdown_page import parse_markdown_page
-    from reader.library.scan import simple_markdown_page
+    from reader.library.markdown_simple import simple_markdown_page
     from tests.conftest import BUNDLED_LIBRARY
 
     for page in sorted(BUNDLED_LIBRARY.rglob("*.md")):
