@@ -94,10 +94,13 @@ def root_names(cli_roots: list[str] | None, configured: Sequence[Path]) -> list[
 
 def _holds_articles(directory: str | Path) -> bool:
     """``True`` if ``directory`` has a page file at its top (or is not ours to judge)."""
+    from reader.library.formats import PAGE_EXTENSIONS
+
+    extensions = tuple(PAGE_EXTENSIONS)
     try:
         with os.scandir(directory) as entries:
             return any(
-                entry.name.endswith((".md", ".markdown", ".txt")) or entry.is_dir()
+                entry.name.endswith(extensions) or entry.is_dir()
                 for entry in entries
                 if not entry.name.startswith(".")
             )

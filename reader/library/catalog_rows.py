@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from reader.languages import AUTO_LANGUAGE
+from reader.library.formats import PAGE_EXTENSIONS
 from reader.library.model import Article, Variant
 from reader.library.scan import (
     CHECKPOINT_EVERY,
-    PAGE_EXTENSIONS,
     PageLocation,
     ScannedPage,
     page_suffix,

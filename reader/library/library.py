@@ -272,6 +272,7 @@ class Library:
         return document
 
     def _location(self, variant: Variant) -> PageLocation:
+        from reader.library.formats import PAGE_EXTENSIONS
         from reader.library.scan import (
             PageLocation,
             language_directories,
@@ -291,5 +292,5 @@ class Library:
             if found is not None:
                 return found
         suffix = page_suffix(os.path.basename(variant.path)).lower()
-        kind = "markdown" if suffix in (".md", ".markdown") else "text"
+        kind = PAGE_EXTENSIONS.get(suffix, "text")
         return PageLocation(variant.path, variant.relpath, variant.key, variant.language, "", kind)

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from reader.languages import AUTO_LANGUAGE, normalize_tag, tag_from_filename_suffix
 from reader.library.decode import DEFAULT_MAX_BYTES, UndecodableError, read_text_file
+from reader.library.formats import PAGE_EXTENSIONS
 from reader.library.model import Article, Document, Problem, Variant
 
 #: Articles (or variants) worked through between two calls of a ``checkpoint``: the hook
@@ -33,7 +34,6 @@ CHECKPOINT_EVERY = 250
 #: Where detection cannot tell (too little text), untagged pages are in this language.
 FALLBACK_LANGUAGE = "en"
 
-PAGE_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 #: Directories never entered: version control, caches, virtual environments.
 SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"}
 MAX_DEPTH = 64
