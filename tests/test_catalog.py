@@ -913,3 +913,35 @@ def test_simple_markdown_agrees_on_the_bundled_library() -> None:
         fast = simple_markdown_page(text)
         if fast is not None:
             assert fast == parse_markdown_page(text), page.name
+
+
+# --- problem kinds ----------------------------------------------------------------------------
+
+
+def test_problem_kinds_are_set_where_found_and_kept_by_the_catalog(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    root = tmp_path / "lib"
+    write(root, "ok.en.md", "# Ok\n\nText.\n")
+    write(root, "front.en.md", "+++\ntitle = \n+++\n# Body\n\nText.\n")
+    write(root, "long.txt", "Title\n\n" + "\n\n".join(f"P{n}." for n in range(5001)) + "\n")
+    write(root, "bin.txt", b"\x89PNG\x00\x00")
+    write(root, "post.en.md", "# Post\n")
+    write(root, "post.md", "# Post again\n")
+    os.mkfifo(root / "pipe.md")
+    expected = {
+        "front.en.md": ("front_matter", False),
+        "long.txt": ("cut", False),
+        "bin.txt": ("not_text", True),
+        "pipe.md": ("not_a_file", True),
+        "post.md": ("duplicate", True),
+    }
+    scanned = scan_library([root], "en")
+    assert {p.path: (p.kind, p.skipped) for p in scanned.problems} == expected
+    assert catalog.refresh([root], "en").result.problems == scanned.problems
+    # Unchanged files: the stored kinds are taken over, not guessed again.
+    again = catalog.refresh([root], "en")
+    assert again.read == 0 and again.result.problems == scanned.problems
+    catalog.close()
+    loaded = Catalog(catalog.path).load([root], "en")
+    assert loaded is not None and loaded.problems == scanned.problems

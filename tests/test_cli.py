@@ -168,7 +168,14 @@ def test_problems_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     (tmp_path / "bin.txt").write_bytes(b"\x89PNG\x00\x00")
     code, out, _ = run(capsys, "--library", str(tmp_path), "problems", "--json")
     assert code == 0
-    assert json.loads(out) == [{"path": "bin.txt", "reason": "binary file (contains NUL bytes)"}]
+    assert json.loads(out) == [
+        {
+            "path": "bin.txt",
+            "reason": "binary file (contains NUL bytes)",
+            "kind": "not_text",
+            "skipped": True,
+        }
+    ]
 
 
 def test_problems_name_walk_and_read_problems_alike(
@@ -184,7 +191,8 @@ def test_problems_name_walk_and_read_problems_alike(
         "sub/pipe.md: not a regular file",
     ]
     code, out, _ = run(capsys, "--library", str(tmp_path), "problems", "--json")
-    assert [entry["path"] for entry in json.loads(out)] == ["sub/bin.txt", "sub/pipe.md"]
+    found = [(entry["path"], entry["kind"]) for entry in json.loads(out)]
+    assert found == [("sub/bin.txt", "not_text"), ("sub/pipe.md", "not_a_file")]
 
 
 def test_version_and_help_as_a_real_process() -> None:

@@ -327,7 +327,9 @@ def test_a_parse_that_never_returns_is_reported_and_skipped(
         ] == listing
         problems = reader.run(["problems", "--json"], cache)
         assert problems.code == 0, problems.err
-        assert json.loads(problems.out) == [{"path": stalled, "reason": "parse timed out"}]
+        assert json.loads(problems.out) == [
+            {"path": stalled, "reason": "parse timed out", "kind": "parse_failed", "skipped": True}
+        ]
 
 
 # --- the pool on its own ------------------------------------------------------------------

@@ -347,7 +347,17 @@ def _show_with(library: Any, args: Arguments, languages: list[str], *, bidi: str
 def _problems(library: Any, as_json: bool) -> int:
     problems = library.problems
     if as_json:
-        print_json([{"path": clean_path(p.path), "reason": clean_line(p.reason)} for p in problems])
+        print_json(
+            [
+                {
+                    "path": clean_path(p.path),
+                    "reason": clean_line(p.reason),
+                    "kind": p.kind,
+                    "skipped": p.skipped,
+                }
+                for p in problems
+            ]
+        )
         return 0
     for problem in problems:
         print(f"{clean_path(problem.path)}: {clean_line(problem.reason)}")

@@ -359,15 +359,14 @@ class Catalog:
                 if meta.get("roots") != roots_key(roots):
                     return None
                 problem_rows = conn.execute(
-                    "SELECT kind, path, reason, skipped FROM problems ORDER BY seq"
+                    "SELECT stage, path, reason, kind FROM problems ORDER BY seq"
                 ).fetchall()
                 if is_clean(meta, default_language):
                     articles, count = load_articles(conn, bases, checkpoint)
                     if not count and not problem_rows and "refreshed" not in meta:
                         return None
                     problems = [
-                        Problem(path, reason, bool(skipped))
-                        for _, path, reason, skipped in problem_rows
+                        Problem(path, reason, kind) for _, path, reason, kind in problem_rows
                     ]
                     files = int(meta.get("files", count))
                     return ScanResult(articles, problems, files, meta.get("refreshed"))
@@ -379,9 +378,9 @@ class Catalog:
             return None
         # Left by a crash or read with another default language: group the rows here.
         problems = [
-            Problem(path, reason, bool(skipped))
-            for kind, path, reason, skipped in problem_rows
-            if kind != "group"
+            Problem(path, reason, kind)
+            for stage, path, reason, kind in problem_rows
+            if stage != "group"
         ]
         articles = group_pages(pages, problems)
         return ScanResult(articles, problems, int(meta.get("files", len(pages))))

@@ -71,10 +71,10 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     """CREATE TABLE IF NOT EXISTS problems (
         seq INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,
+        stage TEXT NOT NULL,
         path TEXT NOT NULL,
         reason TEXT NOT NULL,
-        skipped INTEGER NOT NULL,
+        kind TEXT NOT NULL,
         root INTEGER,
         rel BLOB,
         size INTEGER,

@@ -172,7 +172,7 @@ def warm_up(default_language: str, max_bytes: int) -> None:
 
 def _unread(location: PageLocation, reason: str) -> ReadResult:
     """The result of a page whose parse stalled or crashed its worker: a problem."""
-    return ReadResult(None, Problem(location.relpath, reason))
+    return ReadResult(None, Problem(location.relpath, reason, "parse_failed"))
 
 
 class _Chunks(Sequence[list[_Item]]):

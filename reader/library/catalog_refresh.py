@@ -50,7 +50,7 @@ from reader.library.catalog_walk import (
 )
 from reader.library.catalog_write import BatchWriter, delete_rows, last_variant_id
 from reader.library.index_text import MAX_VARIANT_ID
-from reader.library.model import Article, Problem, Variant
+from reader.library.model import SHOWN_KINDS, Article, Problem, Variant
 from reader.library.scan import ScanResult, locate_relative, sort_articles
 
 #: Files read between two commits of a refresh.
@@ -183,7 +183,7 @@ class Refresh:
             self.writes = write_counter(self.meta.get("writes"))
             clean = is_clean(self.meta, self.default_language)
             self.stored_problems = conn.execute(
-                "SELECT kind, path, reason, skipped, root, rel, size, mtime_ns, ctime_ns"
+                "SELECT stage, path, reason, kind, root, rel, size, mtime_ns, ctime_ns"
                 " FROM problems ORDER BY seq"
             ).fetchall()
             self._compare(conn)
@@ -267,9 +267,11 @@ class Refresh:
                 )
             ):
                 report.unchanged += 1
-                if problem is not None and not problem[3]:
+                if problem is not None and problem[3] in SHOWN_KINDS:
                     values = (root, rel, file_size, file_mtime, file_ctime)
-                    self._note_problem(position, Problem(problem[1], problem[2], False), values)
+                    self._note_problem(
+                        position, Problem(problem[1], problem[2], problem[3]), values
+                    )
                 continue
             report.changed += 1
             to_read.append(position << 32 | (walk.offsets[root] + slot))
@@ -283,9 +285,12 @@ class Refresh:
                 file_size, file_mtime, file_ctime, position = walk.info(entry)
                 problem = stored.get((root, rel))
                 values = (root, rel, file_size, file_mtime, file_ctime)
-                if problem is not None and problem[3] and tuple(problem[6:]) == values[2:]:
+                skipped = problem is not None and problem[3] not in SHOWN_KINDS
+                if problem is not None and skipped and tuple(problem[6:]) == values[2:]:
                     # Could not be read, and untouched since (even its permissions).
-                    self._note_problem(position, Problem(problem[1], problem[2], True), values)
+                    self._note_problem(
+                        position, Problem(problem[1], problem[2], problem[3]), values
+                    )
                     report.unchanged += 1
                     continue
                 report.added += 1
@@ -472,12 +477,10 @@ class Refresh:
             root, entry = self.walk.entry(packed & FLAT_MASK)
             idents.add((root, self.walk.rel(entry)))
         walk = self.walk
-        for kind, path, reason, skipped, root, rel, *_ in self.stored_problems:
-            if kind == "group" and (root, rel) not in idents:
+        for stage, path, reason, kind, root, rel, *_ in self.stored_problems:
+            if stage == "group" and (root, rel) not in idents:
                 values = (root, rel, None, None, None)
-                problems.append(
-                    (walk.position(root, rel), Problem(path, reason, bool(skipped)), values)
-                )
+                problems.append((walk.position(root, rel), Problem(path, reason, kind), values))
         problems.sort(key=lambda item: item[0])
         return sort_articles(articles), problems
 
@@ -495,12 +498,12 @@ class Refresh:
                 position,
                 0,
                 problem,
-                ("walk", problem.path, problem.reason, problem.skipped, *_NO_FILE),
+                ("walk", problem.path, problem.reason, problem.kind, *_NO_FILE),
             )
             for position, problem in self.walk.problems
         ]
         merged.extend(
-            (position, 1, problem, ("read", problem.path, problem.reason, problem.skipped, *values))
+            (position, 1, problem, ("read", problem.path, problem.reason, problem.kind, *values))
             for position, problem, values in self.read_problems
         )
         merged.sort(key=lambda item: (item[0], item[1]))
@@ -509,12 +512,12 @@ class Refresh:
     def _finish_unchanged(self, articles: dict[str, Article]) -> None:
         """No page file changed: keep the articles and write only what else changed."""
         problems, rows = self._file_problems()
-        for kind, path, reason, skipped, *values in self.stored_problems:
-            if kind == "group":
-                problems.append(Problem(path, reason, bool(skipped)))
-                rows.append((kind, path, reason, skipped, *values))
-        stored = [(*row[:3], bool(row[3]), *row[4:]) for row in self.stored_problems]
-        fresh = [(*row[:3], bool(row[3]), *row[4:]) for row in rows]
+        for stage, path, reason, kind, *values in self.stored_problems:
+            if stage == "group":
+                problems.append(Problem(path, reason, kind))
+                rows.append((stage, path, reason, kind, *values))
+        stored = [tuple(row) for row in self.stored_problems]
+        fresh = [tuple(row) for row in rows]
         same = (
             fresh == stored
             and self.meta.get("max_bytes") == str(self.max_bytes)
@@ -534,7 +537,7 @@ class Refresh:
         problems, rows = self._file_problems()
         for _, problem, values in group_problems:
             problems.append(problem)
-            rows.append(("group", problem.path, problem.reason, problem.skipped, *values))
+            rows.append(("group", problem.path, problem.reason, problem.kind, *values))
         stamp = self._store(rows, articles)
         with self.catalog.writing() as conn:
             give_back_free_pages(conn)
@@ -546,7 +549,7 @@ class Refresh:
         with self._writing() as conn:
             conn.execute("DELETE FROM problems")
             conn.executemany(
-                "INSERT INTO problems (kind, path, reason, skipped, root, rel, size, mtime_ns,"
+                "INSERT INTO problems (stage, path, reason, kind, root, rel, size, mtime_ns,"
                 " ctime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )

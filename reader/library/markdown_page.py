@@ -17,7 +17,7 @@ from reader.library.frontmatter import (
     parse_front_matter,
     split_front_matter,
 )
-from reader.library.model import Block, Document, ListItem, Span
+from reader.library.model import Block, Document, ListItem, ProblemKind, Span
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -156,22 +156,29 @@ def parse_markdown_page(text: str) -> Document:
     kind, raw, body = split_front_matter(text)
     meta = FrontMatter()
     notices: list[str] = []
+    # The first notice that lists the page among the library's problems.
+    problem: list[tuple[ProblemKind, str]] = []
     lines = body.split("\n", MAX_LINES)
     if len(lines) > MAX_LINES:
         body = "\n".join(lines[:MAX_LINES])
         notices.append(f"Only the first {MAX_LINES} lines are shown.")
+        problem.append(("cut", notices[-1]))
     if kind is not None and raw is not None:
         try:
             meta = parse_front_matter(kind, raw)
         except FrontMatterError as error:
             notices.append(f"Front matter ignored: {error}")
+            problem.append(("front_matter", notices[-1]))
     blocks, capped, plain, deep = _markdown_blocks(body)
     if capped:
         notices.append(f"Only the first {MAX_BLOCKS} blocks (or rows, items) are shown.")
+        problem.append(("cut", notices[-1]))
     if deep:
         notices.append(NESTING_NOTICE)
+        problem.append(("cut", NESTING_NOTICE))
     if plain:
         notices.append(INLINE_NOTICE)
+        problem.append(("cut", INLINE_NOTICE))
     title = meta.title
     if not title and blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
         title = blocks[0].plain_text
@@ -181,6 +188,7 @@ def parse_markdown_page(text: str) -> Document:
         date=meta.date,
         blocks=tuple(blocks),
         notices=tuple(notices),
+        problem_notice=problem[0] if problem else None,
         tags=meta.tags,
         source=meta.source,
         translation_key=meta.translation_key,

@@ -12,6 +12,20 @@ from typing import Literal
 BlockKind = Literal[
     "paragraph", "heading", "list", "quote", "table", "code", "rule", "html", "notice"
 ]
+ProblemKind = Literal[
+    "unreadable",  # the file system refused: permission, vanished, path too long, link loop
+    "outside_library",  # a symlink that leads outside the library's root
+    "directory_loop",  # a directory reached again through a symlink or a bind mount
+    "too_deep",  # directories nested deeper than the walk goes
+    "not_a_file",  # a FIFO, socket or device
+    "not_text",  # binary, or in no encoding the reader can decode
+    "parse_failed",  # nested too deeply to parse, or its parse stalled or crashed a worker
+    "duplicate",  # a second variant of one language of an article; grouping kept another
+    "front_matter",  # shown: its front matter could not be read and was ignored
+    "cut",  # shown: only the first part (too big, too long, nested or formatted too much)
+]
+#: Kinds of :class:`Problem` whose page is still in the library, shown with a notice.
+SHOWN_KINDS: frozenset[ProblemKind] = frozenset({"front_matter", "cut"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +103,8 @@ class Document:
         blocks: Body blocks; block *i* of one variant is parallel to block *i* of another.
         next_title: A trailing "next article" title split off the last paragraph.
         notices: Things the reader should know (truncation, front matter ignored…).
+        problem_notice: The notice that lists the page among the library's problems,
+            with its kind (the first such one), or ``None``.
     """
 
     title: str
@@ -97,6 +113,7 @@ class Document:
     blocks: tuple[Block, ...] = ()
     next_title: str | None = None
     notices: tuple[str, ...] = ()
+    problem_notice: tuple[ProblemKind, str] | None = None
     tags: tuple[str, ...] = ()
     source: str | None = None
     translation_key: str | None = None
@@ -185,9 +202,15 @@ class Problem:
     Attributes:
         path: The path as found (may not be valid UTF-8 on disk; shown sanitised).
         reason: One human sentence.
-        skipped: ``True`` if the file is not in the library at all.
+        kind: What went wrong, set where the problem is found (the reason is for people).
     """
 
     path: str
     reason: str
-    skipped: bool = True
+    kind: ProblemKind
+
+    @property
+    def skipped(self) -> bool:
+        """``True`` if the file is not in the library at all (else it is shown with a
+        notice)."""
+        return self.kind not in SHOWN_KINDS

@@ -216,24 +216,24 @@ def iter_page_files(
         try:
             info = os.stat(directory)
         except OSError as error:
-            problems.append(Problem(shown, _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error), "unreadable"))
             continue
         identity = (info.st_dev, info.st_ino)
         if identity in seen:
             # Through a symlink: read already, where the walk found it. Otherwise two
             # real paths are one directory (a bind mount into itself): a loop.
             if not via_link:
-                problems.append(Problem(shown, "directory loop (symlink)"))
+                problems.append(Problem(shown, "directory loop (symlink)", "directory_loop"))
             continue
         seen.add(identity)
         if depth > MAX_DEPTH:
-            problems.append(Problem(shown, "nested too deeply"))
+            problems.append(Problem(shown, "nested too deeply", "too_deep"))
             continue
         try:
             with os.scandir(directory) as scanner:
                 entries = sorted(scanner, key=lambda e: e.name)
         except OSError as error:
-            problems.append(Problem(shown, _os_reason(error)))
+            problems.append(Problem(shown, _os_reason(error), "unreadable"))
             continue
         subdirectories: list[tuple[str, str, int, str, bool]] = []
         for entry in entries:
@@ -249,7 +249,9 @@ def iter_page_files(
                 # skipped directory may hold a whole part of the library.
                 unreadable_dir = error.errno == errno.ENAMETOOLONG or _is_dir_entry(entry)
                 if is_page or _is_symlink(entry) or unreadable_dir:
-                    problems.append(Problem(safe_relpath(relative), _os_reason(error)))
+                    problems.append(
+                        Problem(safe_relpath(relative), _os_reason(error), "unreadable")
+                    )
                 continue
             mode = entry_info.st_mode
             is_dir = stat.S_ISDIR(mode)
@@ -259,11 +261,15 @@ def iter_page_files(
                 target = os.path.realpath(entry.path)
                 if not _within(target, real_root):
                     reason = f"symlink leads outside the library: {safe_relpath(target)}"
-                    problems.append(Problem(safe_relpath(relative), reason))
+                    problems.append(Problem(safe_relpath(relative), reason, "outside_library"))
                     continue
                 if is_dir:
                     if _within(real, target):
-                        problems.append(Problem(safe_relpath(relative), "directory loop (symlink)"))
+                        problems.append(
+                            Problem(
+                                safe_relpath(relative), "directory loop (symlink)", "directory_loop"
+                            )
+                        )
                     else:
                         linked.append((entry.path, relative + "/", depth + 1, target, True))
                     continue
@@ -273,7 +279,7 @@ def iter_page_files(
             elif stat.S_ISREG(mode):
                 yield entry.path, relative, entry_info
             else:
-                problems.append(Problem(safe_relpath(relative), "not a regular file"))
+                problems.append(Problem(safe_relpath(relative), "not a regular file", "not_a_file"))
         stack.extend(reversed(subdirectories))
 
 
@@ -327,12 +333,15 @@ def parse_page(location: PageLocation, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     else:
         document = parse_text_page(decoded.text)
     notices = list(document.notices)
+    problem_notice = document.problem_notice
     if decoded.truncated:
-        notices.insert(0, f"This file is larger than {max_bytes // 1024} KiB; the rest is cut.")
+        cut = f"This file is larger than {max_bytes // 1024} KiB; the rest is cut."
+        notices.insert(0, cut)
+        problem_notice = ("cut", cut)
     if decoded.encoding not in ("utf-8", "ascii"):
         notices.append(f"Decoded from {decoded.encoding}.")
     if notices != list(document.notices):
-        document = replace(document, notices=tuple(notices))
+        document = replace(document, notices=tuple(notices), problem_notice=problem_notice)
     return document
 
 
@@ -386,16 +395,16 @@ def read_page_document(
         info = os.stat(location.path)
         document = parse_page(location, max_bytes)
     except UndecodableError as error:
-        return None, Problem(location.relpath, str(error)), None
+        return None, Problem(location.relpath, str(error), "not_text"), None
     except OSError as error:
-        return None, Problem(location.relpath, _os_reason(error)), None
+        return None, Problem(location.relpath, _os_reason(error), "unreadable"), None
     except RecursionError:
-        return None, Problem(location.relpath, "structure nested too deeply to parse"), None
+        reason = "structure nested too deeply to parse"
+        return None, Problem(location.relpath, reason, "parse_failed"), None
     problem: Problem | None = None
-    for notice in document.notices:
-        if notice.startswith(("Front matter ignored", "This file is larger", "Only the first")):
-            problem = Problem(location.relpath, notice, skipped=False)
-            break
+    if document.problem_notice is not None:
+        kind, notice = document.problem_notice
+        problem = Problem(location.relpath, notice, kind)
     language = location.language
     source = location.language_source
     if language is None and document.language:
@@ -477,7 +486,7 @@ def group_entries(
                 if language in variants:
                     kept = relpath(variants[language])
                     reason = f"second {language} variant of '{key}' (kept {kept})"
-                    dropped.append((index, Problem(relpath(index), reason)))
+                    dropped.append((index, Problem(relpath(index), reason, "duplicate")))
                     continue
                 variants[language] = index
         if key in articles:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from reader.languages import parse_language_bar
-from reader.library.model import Block, Document, Span
+from reader.library.model import Block, Document, ProblemKind, Span
 
 _DATE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?\S*)?$")
 _QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
@@ -133,12 +133,21 @@ def parse_text_page(text: str) -> Document:
         paragraphs = [line.strip() for line in body]
     paragraphs = [p for p in paragraphs if p]
     notices: tuple[str, ...] = ()
+    problem_notice: tuple[ProblemKind, str] | None = None
     if len(paragraphs) > MAX_PARAGRAPHS:
         # The same cap and words as for Markdown: the scanner lists such a page.
         paragraphs = paragraphs[:MAX_PARAGRAPHS]
         notices = (f"Only the first {MAX_PARAGRAPHS} blocks (or rows, items) are shown.",)
+        problem_notice = ("cut", notices[0])
     blocks = tuple(Block("paragraph", (Span(p),)) for p in paragraphs)
-    return Document(title=title, date=date, advertised=advertised, blocks=blocks, notices=notices)
+    return Document(
+        title=title,
+        date=date,
+        advertised=advertised,
+        blocks=blocks,
+        notices=notices,
+        problem_notice=problem_notice,
+    )
 
 
 def split_next_title(document: Document, titles: list[str]) -> Document:
@@ -171,5 +180,6 @@ def split_next_title(document: Document, titles: list[str]) -> Document:
                     blocks=blocks,
                     next_title=title,
                     notices=document.notices,
+                    problem_notice=document.problem_notice,
                 )
     return document
