@@ -262,8 +262,7 @@ class Catalog:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             # Checkpoint every 64 MiB of log, not every 4: a page written by several
-            # batches of a refresh is copied into the file once (with the merge setting
-            # above, a cold index of 100,000 pages spends a sixth less time writing).
+            # batches of a refresh is copied into the file once, not once per batch.
             conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         except BaseException:
             conn.close()

@@ -64,10 +64,9 @@ SCHEMA = (
         UNIQUE (root, rel)
     )""",
     "CREATE INDEX IF NOT EXISTS variants_language ON variants (language)",
-    # One row per variant (id = variants.id): its texts, compressed (index_text.pack_texts).
-    # A row per paragraph, uncompressed, made the catalog of a library of random words
-    # 3.1x the library's size; compressed in the workers, the text takes 0.45x (Zipf-like
-    # words) to 0.62x (random ones) of what it did.
+    # One row per variant (id = variants.id): its texts, compressed (index_text.pack_texts)
+    # in the workers. A row per paragraph, uncompressed, made the catalog of a library of
+    # random words several times the library's size (docs/DESIGN.md, "Tuning history").
     "CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     """CREATE TABLE IF NOT EXISTS problems (
         seq INTEGER PRIMARY KEY,
@@ -82,18 +81,17 @@ SCHEMA = (
         ctime_ns INTEGER
     )""",
     # columnsize=0: no table of row lengths. bm25 then reads no length for every match
-    # (that lookup was three quarters of the time of a search matching 20,000
-    # paragraphs), so it ranks by how often, and how rare, the words are; titles, which
-    # the length normalisation used to lift, come first by rule (see search.py).
+    # (that lookup was most of the time of a search matching many paragraphs), so it
+    # ranks by how often, and how rare, the words are; titles, which the length
+    # normalisation used to lift, come first by rule (see search.py).
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, content='', columnsize=0, "
     "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
     # Titles have an index of their own: they come first, and when they hold enough
-    # hits (a word in 400 titles and 20,000 paragraphs) the paragraphs are never ranked.
+    # hits (a word common in titles) the paragraphs are never ranked.
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts_titles USING fts5(text, content='', columnsize=0, "
     "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
-    # Merge 16 segments at a time, not 4: each indexed word is rewritten half as often.
-    # A cold index of 100,000 pages: 2.5 -> 1.5 GB written, ~10 % faster; searches
-    # measured no slower (20 segments instead of 9).
+    # Merge 16 segments at a time, not 4: each indexed word is rewritten half as often,
+    # so a cold index writes much less; searches are no slower for the extra segments.
     "INSERT INTO fts (fts, rank) VALUES ('automerge', 16)",
     "INSERT INTO fts_titles (fts_titles, rank) VALUES ('automerge', 16)",
 )
@@ -302,10 +300,8 @@ def ensure_grouping_indexes(conn: sqlite3.Connection, private: bool) -> None:
 
 def give_back_free_pages(conn: sqlite3.Connection) -> None:
     """Shrink the file by the pages FTS5's merges left free, if they are many (in a
-    write transaction).
-
-    A cold index of 100,000 pages of random words left 34 MB (5 %) of the file free.
-    """
+    write transaction): a cold index of a big library leaves some percent of the file
+    free."""
     free = conn.execute("PRAGMA freelist_count").fetchone()[0]
     if free > conn.execute("PRAGMA page_count").fetchone()[0] * FREE_PAGES_SHARE:
         # The pragma gives back one page per step, and Python's sqlite3 takes

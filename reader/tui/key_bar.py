@@ -5,7 +5,7 @@ styles) and composes them all again whenever the focus or the screen changes. Dr
 the same line as one widget costs a fraction of that: about 25 ms off the Library's
 first paint and off every screen that opens (``enter`` on an article). The line is
 drawn with the line API (segments straight into a strip), not as a Rich ``Text`` that
-a console would lay out again: a tenth of the instructions.
+a console would lay out again (see docs/DESIGN.md, "Tuning history").
 """
 
 from __future__ import annotations
