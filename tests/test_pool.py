@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library.index_text import unpack_texts
+from reader.library.index_text import read_texts
 from reader.library.pool import AHEAD, CRASHED, WorkerPool
 
 #: Pages in the uneven library.
@@ -193,11 +193,8 @@ def catalog_contents(cache: Path) -> tuple[object, ...]:
         ).fetchall()
         paragraphs = [
             (relpath, len(texts), sum(map(len, texts)))
-            for relpath, body in conn.execute(
-                "SELECT v.relpath, t.body FROM texts t JOIN variants v ON t.id = v.id"
-                " ORDER BY v.relpath"
-            )
-            for texts in [unpack_texts(body)]
+            for relpath, vid in conn.execute("SELECT relpath, id FROM variants ORDER BY relpath")
+            for texts in [read_texts(conn, vid) or []]
         ]
         problems = conn.execute("SELECT path, reason FROM problems ORDER BY seq").fetchall()
     return variants, paragraphs, problems

@@ -8,7 +8,7 @@ One catalog file per set of library roots lives in the cache directory
   path relative to its root, and the key of the article the last refresh grouped it
   into (``NULL`` for a second variant of a language that grouping dropped);
 * ``problems``: what the last refresh reported, in order;
-* ``texts`` (the text of each block, the title last, compressed in one row per variant)
+* ``texts`` (the text of each block, the title last, compressed, in pieces)
   and two contentless FTS5 indexes of them for :mod:`reader.library.search`:
   ``fts_titles`` of the titles and ``fts`` of the other blocks (the layout is in
   :mod:`reader.library.index_text`);

@@ -33,8 +33,10 @@ CACHE_KIB = 8192
 #: Pages of write-ahead log after which a write copies them into the file (64 MiB).
 WAL_CHECKPOINT_PAGES = 16384
 #: A refresh that leaves more than this share of the file's pages free (FTS5 frees the
-#: segments it merges) gives them back to the file system (``incremental_vacuum``).
-FREE_PAGES_SHARE = 1 / 32
+#: segments it merges) gives them back to the file system (``incremental_vacuum``). It
+#: is cheap: the 3,600 pages (15 MB, 3 % of the file) a cold index of the random-word
+#: benchmark library left free took 0.1 s of CPU to give back.
+FREE_PAGES_SHARE = 1 / 1024
 #: Page cache of the private connection that reads every row (load, refresh), in KiB.
 BULK_CACHE_KIB = 2048
 
@@ -64,9 +66,11 @@ SCHEMA = (
         UNIQUE (root, rel)
     )""",
     "CREATE INDEX IF NOT EXISTS variants_language ON variants (language)",
-    # One row per variant (id = variants.id): its texts, compressed (index_text.pack_texts)
-    # in the workers. A row per paragraph, uncompressed, made the catalog of a library of
-    # random words several times the library's size (docs/DESIGN.md, "Tuning history").
+    # A variant's texts, compressed (index_text.pack_texts) in the workers, in pieces of
+    # ~600 bytes (id = variants.id << 8 | piece, index_text.text_rows): one row of 1-2 KiB
+    # filled 4 KiB pages two to a page. A row per paragraph, uncompressed, made the
+    # catalog of a library of random words several times the library's size
+    # (docs/DESIGN.md, "Tuning history").
     "CREATE TABLE IF NOT EXISTS texts (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
     """CREATE TABLE IF NOT EXISTS problems (
         seq INTEGER PRIMARY KEY,

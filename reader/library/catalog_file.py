@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 #: ``PRAGMA application_id`` of a catalog file: "Poly" in ASCII.
 APPLICATION_ID = 0x506F6C79
 #: ``PRAGMA user_version``; any other value means the file is rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: ``meta.fold``: the text folding the index was built with (Unicode data included).
 FOLD = f"{INDEX_VERSION}:{unicodedata.unidata_version}"
 #: Tables a catalog file must have.

@@ -9,7 +9,7 @@ import sqlite3
 import time
 
 from reader.library.catalog_read import ReadResult
-from reader.library.index_text import block_rowid, unpack_texts
+from reader.library.index_text import block_rowid, read_texts, text_range, text_rows
 from reader.library.search import index_text
 
 
@@ -56,7 +56,7 @@ class BatchWriter:
                 paragraphs,
             )
         )
-        self.texts.append((vid, result.packed))
+        self.texts.extend(text_rows(vid, result.packed))
         last = len(result.indexed) - 1  # the title comes last
         for index, indexed in enumerate(result.indexed):
             if indexed.strip():  # blank exactly when the text is
@@ -96,10 +96,9 @@ def delete_rows(conn: sqlite3.Connection, ids: list[int]) -> None:
     blocks: list[tuple[int, str]] = []
     titles: list[tuple[int, str]] = []
     for vid in ids:
-        found = conn.execute("SELECT body FROM texts WHERE id = ?", (vid,)).fetchone()
-        if found is None:
+        texts = read_texts(conn, vid)
+        if texts is None:
             continue
-        texts = unpack_texts(found[0])
         # A contentless FTS5 row is deleted by giving exactly the text it was indexed with.
         for index, text in enumerate(texts):
             if text.strip():
@@ -111,5 +110,5 @@ def delete_rows(conn: sqlite3.Connection, ids: list[int]) -> None:
     conn.executemany(
         "INSERT INTO fts_titles (fts_titles, rowid, text) VALUES ('delete', ?, ?)", titles
     )
-    conn.executemany("DELETE FROM texts WHERE id = ?", [(vid,) for vid in ids])
+    conn.executemany("DELETE FROM texts WHERE id >= ? AND id < ?", map(text_range, ids))
     conn.executemany("DELETE FROM variants WHERE id = ?", [(vid,) for vid in ids])

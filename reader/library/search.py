@@ -26,7 +26,8 @@ Devanagari words stay whole), for every script:
   and Burmese, which have no spaces either, are not segmented: a run is one token, so
   only its beginning is found (by prefix).
 
-The original text sits once, compressed, in the ``texts`` table; snippets and highlight
+The original text sits once, compressed, in the ``texts`` table (in pieces, see
+:mod:`reader.library.index_text`); snippets and highlight
 offsets are computed here, in Python, as a plain string and ``(start, end)`` offsets.
 Nothing here ever returns markup.
 
@@ -43,7 +44,7 @@ from __future__ import annotations
 import _sqlite3 as sqlite3
 import unicodedata
 
-from reader.library.index_text import SQL_HIT_KEY, SQL_VARIANT, TITLE_INDEX, unpack_texts
+from reader.library.index_text import SQL_HIT_KEY, SQL_VARIANT, TITLE_INDEX, read_texts
 from reader.patterns import compiled
 from reader.sanitize import clean
 
@@ -442,12 +443,10 @@ def _hits(
     # A title hit needs no texts: its text is the variant's title, as it was indexed.
     variants = sorted({rowid >> 16 for (_, rowid), _ in chosen if rowid & 0xFFFF != TITLE_INDEX})
     texts: dict[int, list[str]] = {}
-    if variants:
-        marks = ",".join("?" * len(variants))
-        for vid, body in conn.execute(
-            f"SELECT id, body FROM texts WHERE id IN ({marks})", variants
-        ):
-            texts[vid] = unpack_texts(body)
+    for vid in variants:
+        found = read_texts(conn, vid)
+        if found is not None:
+            texts[vid] = found
     hits: list[SearchHit] = []
     for (score, rowid), (key, language, title) in chosen:
         index = rowid & 0xFFFF
