@@ -8,11 +8,12 @@ library is rescanned and ``enter`` opens the new article.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
@@ -20,12 +21,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.sanitize import clean_line, clean_path, safe_link
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from reader.sources.importer import ImportResult
-    from reader.tui.app import ReaderApp
 
 #: Progress lines kept on screen (the newest).
 MAX_LINES = 12
@@ -38,6 +37,9 @@ class AddArticleScreen(ModalScreen[str | None]):
 
     Args:
         target: The library directory to write into.
+        library_roots: The directories of the library read (an article added elsewhere
+            is not in it).
+        rescan: Scans the library again (called when an article was added).
     """
 
     HELP_SECTION = "Add article"
@@ -58,9 +60,13 @@ class AddArticleScreen(ModalScreen[str | None]):
         Binding("escape", "close", "Close", tooltip="close (an import goes on)", id="add.close"),
     ]
 
-    def __init__(self, target: Path) -> None:
+    def __init__(
+        self, target: Path, library_roots: Iterable[Path], rescan: Callable[[], None]
+    ) -> None:
         super().__init__()
         self.target = target
+        self.library_roots = list(library_roots)
+        self.rescan = rescan
         self.running = False
         self.added_key: str | None = None
         self._lines: list[str] = []
@@ -100,7 +106,7 @@ class AddArticleScreen(ModalScreen[str | None]):
         self.start(url)
 
     _last_url = ""
-    _reader: ReaderApp
+    _reader: App[Any]
 
     def start(self, url: str) -> None:
         """Import ``url`` in a worker of the app."""
@@ -112,7 +118,7 @@ class AddArticleScreen(ModalScreen[str | None]):
         self.query_one("#add-log", Static).update("")
         self._result(f"Fetching {clean_line(url, visible=True)}…")
         self.query_one(Input).disabled = True
-        app = self._reader = reader_app(self)
+        app = self._reader = self.app
         target = self.target
 
         def run() -> None:
@@ -162,7 +168,7 @@ class AddArticleScreen(ModalScreen[str | None]):
             else:
                 app.notify(message, title="Not added", severity="error", markup=False)
             return
-        app.rescan()
+        self.rescan()
         count = len(result.languages)
         summary = (
             f"Added {clean_line(result.key, visible=True)}: {count} language"
@@ -172,7 +178,7 @@ class AddArticleScreen(ModalScreen[str | None]):
             summary += (
                 f", {len(result.skipped)} link{'s' if len(result.skipped) != 1 else ''} skipped"
             )
-        visible = any(_same(self.target, root) for root in app.library.roots)
+        visible = any(_same(self.target, root) for root in self.library_roots)
         if visible:
             self.added_key = result.key
             hint = " · enter opens it"

@@ -13,18 +13,16 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
-from textual.message import Message
 from textual.screen import Screen
 
-from reader.languages import order_by_preference, pick_language
 from reader.library import Library
-from reader.text.bidi import BidiMode, resolve_mode
+from reader.text.bidi import resolve_mode
 from reader.tui.messages import OpenArticle
+from reader.tui.preferences import Preferences
 from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
-    from reader.library import Article
     from reader.tui.library_screen import LibraryScreen
     from reader.tui.rows import ArticleRow
 
@@ -117,9 +115,6 @@ class ReaderApp(App[None]):
         ),
     ]
 
-    class LibraryChanged(Message):
-        """The library's articles were (re)loaded."""
-
     def __init__(
         self,
         library: Library,
@@ -137,11 +132,15 @@ class ReaderApp(App[None]):
         self.userdata = userdata
         self.config = config or Config()
         preferred = list(dict.fromkeys([*languages, *self.config.languages]))
-        self.preferred_languages: list[str] = preferred or ["en"]
+        #: What the screens are handed: the languages in order (never empty), the
+        #: reading width, and who puts right-to-left lines in display order.
+        self.preferences = Preferences(
+            languages=preferred or ["en"],
+            reading_width=self.config.reading_width,
+            bidi_mode=resolve_mode(self.config.bidi, os.environ),
+        )
         self.open_key = open_key
         self.open_language = open_language
-        #: Who puts right-to-left lines in display order: the terminal or the reader.
-        self.bidi_mode: BidiMode = resolve_mode(self.config.bidi, os.environ)
         self.scanning = False
         self._rescan_after_scan = False
         self._open_after_scan: str | None = None
@@ -224,7 +223,7 @@ class ReaderApp(App[None]):
         """The Library screen is the bottom of the stack (one screen fewer to draw at start)."""
         from reader.tui.library_screen import LibraryScreen
 
-        return LibraryScreen()
+        return LibraryScreen(self.library, self.userdata, self.preferences)
 
     # Not exclusive: `scanning` keeps scans apart, and a rescan asked for while one ran
     # starts from its last call (_scan_finished); an exclusive worker would cancel the
@@ -237,11 +236,13 @@ class ReaderApp(App[None]):
         whenever the user presses a key (see :meth:`yield_to_input`).
         """
         library = self.library
-        from reader.tui.library_screen import library_rows
+        from reader.tui.rows import library_rows
 
         self._warm_up()
         if not library.scanned and library.load_cached(self.yield_to_input):
-            rows = library_rows(self, self.yield_to_input)
+            rows = library_rows(
+                library, self.userdata, self.preferences.languages, self.yield_to_input
+            )
             library.languages()  # counted here, not on the interface's thread
             _freeze_long_lived_objects()
             self.call_from_thread(self._library_ready, rows)
@@ -266,7 +267,9 @@ class ReaderApp(App[None]):
         changes = report.read + report.removed
         new_rows: list[ArticleRow] | None = None
         if changes or self.open_key is not None:
-            new_rows = library_rows(self, self.yield_to_input)
+            new_rows = library_rows(
+                library, self.userdata, self.preferences.languages, self.yield_to_input
+            )
         library.languages()
         _freeze_long_lived_objects()
         self.call_from_thread(self._scan_finished, new_rows)
@@ -285,11 +288,11 @@ class ReaderApp(App[None]):
         from reader.tui import article_screen, blocks  # noqa: F401
 
         parse_markdown_page('+++\ntitle = "warm-up"\n+++\n# warm-up\n\n*text*\n')
-        if any(tag.split("-")[0] in ("zh", "ja", "yue") for tag in self.preferred_languages):
+        if any(tag.split("-")[0] in ("zh", "ja", "yue") for tag in self.preferences.languages):
             # ICU breaks CJK lines; loading it takes 25-90 ms, better here than on `enter`.
             from reader.text.linebreak import line_offsets
 
-            line_offsets("中文，日本語。", 8, self.preferred_languages[0])
+            line_offsets("中文，日本語。", 8, self.preferences.languages[0])
 
     def yield_to_input(self) -> None:
         """Wait while the user is pressing keys; background work calls this now and then.
@@ -340,9 +343,7 @@ class ReaderApp(App[None]):
         if rows is not None:
             self._library_ready(rows)
         else:
-            screen = self.library_screen
-            if screen is not None:
-                screen.show_status()
+            self.show_library_status()
         if self._open_after_scan is not None and not self.scanning:
             key, self._open_after_scan = self._open_after_scan, None
             self.open_article(key)
@@ -350,7 +351,7 @@ class ReaderApp(App[None]):
     def _library_ready(self, rows: list[ArticleRow] | None = None) -> None:
         screen = self.library_screen
         if screen is not None:
-            screen.reload(rows)
+            screen.reload(rows, scanning=self.scanning)
         if self.open_key is not None:
             key, self.open_key = self.open_key, None
             if self.library.article(key) is None:
@@ -367,6 +368,13 @@ class ReaderApp(App[None]):
             if isinstance(screen, LibraryScreen):
                 return screen
         return None
+
+    def show_library_status(self) -> None:
+        """Show the library's totals in the Library's status line (and whether a scan
+        is still checking for changes)."""
+        screen = self.library_screen
+        if screen is not None:
+            screen.show_status(scanning=self.scanning)
 
     def _report_userdata_problems(self) -> None:
         for problem in self.userdata.problems():
@@ -404,18 +412,6 @@ class ReaderApp(App[None]):
                 return part
         raise OSError(0, f"unknown file {path.name}")
 
-    # -- languages ----------------------------------------------------------------------
-
-    def languages_for(self, article: Article) -> list[str]:
-        """The article's languages, preferred first."""
-        return order_by_preference(article.variants, [*self.preferred_languages, "en"])
-
-    def language_for(self, article: Article) -> str:
-        """The language an article opens in: the first preferred one it has."""
-        return pick_language(article.variants, [*self.preferred_languages, "en"]) or next(
-            iter(article.variants)
-        )
-
     # -- navigation ---------------------------------------------------------------------
 
     def on_open_article(self, message: OpenArticle) -> None:
@@ -440,7 +436,16 @@ class ReaderApp(App[None]):
             )
             return
         self.load_article_css()
-        self.push_screen(ArticleScreen(key, language=language, paragraph=paragraph))
+        self.push_screen(
+            ArticleScreen(
+                key,
+                library=self.library,
+                userdata=self.userdata,
+                preferences=self.preferences,
+                language=language,
+                paragraph=paragraph,
+            )
+        )
         try:
             self.userdata.new_marks.clear(key)  # read now: no longer new
         except UserDataError as error:
@@ -451,42 +456,42 @@ class ReaderApp(App[None]):
         from reader.tui.help_screen import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.keymap, self.userdata.config_dir, self.library.roots))
 
     def action_bookmarks(self) -> None:
         """Show the bookmarks."""
         from reader.tui.bookmarks_screen import BookmarksScreen
 
         if not isinstance(self.screen, BookmarksScreen):
-            self.push_screen(BookmarksScreen())
+            self.push_screen(BookmarksScreen(self.library, self.userdata))
 
     def action_notes(self) -> None:
         """Show the notes."""
         from reader.tui.notes_screen import NotesScreen
 
         if not isinstance(self.screen, NotesScreen):
-            self.push_screen(NotesScreen())
+            self.push_screen(NotesScreen(self.library, self.userdata))
 
     def action_words(self) -> None:
         """Show the word list."""
         from reader.tui.words_screen import WordsScreen
 
         if not isinstance(self.screen, WordsScreen):
-            self.push_screen(WordsScreen())
+            self.push_screen(WordsScreen(self.userdata))
 
     def action_search(self, query: str = "") -> None:
         """Search every language."""
         from reader.tui.search_screen import SearchScreen
 
         if not isinstance(self.screen, SearchScreen):
-            self.push_screen(SearchScreen(query))
+            self.push_screen(SearchScreen(self.library, query))
 
     def action_problems(self) -> None:
         """Show the files that were skipped or degraded."""
         from reader.tui.problems_screen import ProblemsScreen
 
         if not isinstance(self.screen, ProblemsScreen):
-            self.push_screen(ProblemsScreen())
+            self.push_screen(ProblemsScreen(self.library))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -507,12 +512,16 @@ class ReaderApp(App[None]):
             "Refresh feeds", "Import new articles from every feed (R)", self.refresh_feeds
         )
 
+    def action_refresh_feeds(self) -> None:
+        """Refresh every feed (``R`` in the Library)."""
+        self.refresh_feeds()
+
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self) -> None:
         """Refresh every feed in a thread, with progress in the Library's status line."""
         from reader.tui.feeds import refresh_feeds
 
-        refresh_feeds(self)
+        refresh_feeds(self, self)
 
     def rescan(self) -> None:
         """Scan the library again (files added, changed or removed); if a scan is
@@ -540,7 +549,8 @@ class ReaderApp(App[None]):
             else:
                 self.open_article(key)
 
-        self.push_screen(AddArticleScreen(self.import_library or resolve_imported_library()), added)
+        target = self.import_library or resolve_imported_library()
+        self.push_screen(AddArticleScreen(target, self.library.roots, self.rescan), added)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_restored and self.userdata.state.ui("theme") != theme:

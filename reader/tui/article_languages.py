@@ -6,7 +6,6 @@ from __future__ import annotations
 from reader.languages import endonym
 from reader.tui.article_reading import ArticleReading
 from reader.tui.article_variants import Switch, cycle_language, switch_from
-from reader.tui.base import reader_app
 
 
 class LanguageActions(ArticleReading):
@@ -103,7 +102,7 @@ class LanguageActions(ArticleReading):
 
         current = self.right_language if right else self.language
         self.app.push_screen(
-            LanguagePicker(article, current, reader_app(self).languages_for(article)), chosen
+            LanguagePicker(article, current, self.preferences.languages_for(article)), chosen
         )
 
     def action_cycle_view(self) -> None:

@@ -9,7 +9,6 @@ from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
 from reader.tui.article_reading import ArticleReading
 from reader.tui.article_variants import sentence_with_translation
-from reader.tui.base import reader_app
 from reader.tui.blocks import quote_of
 from reader.userdata import UserDataError
 
@@ -82,7 +81,7 @@ class MarkingActions(ArticleReading):
     ) -> None:
         """Find the sentence and its translation (reads the other variant), then ask."""
         sentence, text, translation = sentence_with_translation(
-            reader_app(self).library, document, article, language, other, paragraph, sentence
+            self.library, document, article, language, other, paragraph, sentence
         )
         self.app.call_from_thread(
             self._ask_word,
@@ -110,7 +109,7 @@ class MarkingActions(ArticleReading):
                 return
             word, meaning = answer
             try:
-                reader_app(self).userdata.words.add(
+                self.userdata.words.add(
                     word, language, self.key, paragraph, sentence, text, other, translation, meaning
                 )
             except UserDataError as error:

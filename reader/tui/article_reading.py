@@ -10,6 +10,7 @@ with the keys. The body widget (``article_body.py``) keeps the place in the text
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -32,19 +33,45 @@ from reader.tui.article_variants import (
     read_variants,
     readable_now,
 )
-from reader.tui.base import reader_app
 from reader.tui.body_layout import SIDE_BY_SIDE_MIN_WIDTH, compose_body
 from reader.tui.find_bar import FindState, find_matches
 from reader.tui.key_bar import KeyBar
 from reader.userdata import UserDataError
 
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.tui.preferences import Preferences
+    from reader.userdata import UserData
+
 
 class ArticleReading(Screen[None]):
-    """Read one article, in one language or two side by side (without the keys)."""
+    """Read one article, in one language or two side by side (without the keys).
 
-    def __init__(self, key: str, language: str | None = None, paragraph: int | None = None):
+    Args:
+        key: The article's key.
+        library: The library it is in (read again on each use: a rescan may change it).
+        userdata: Where the place, bookmarks, notes and words are kept.
+        preferences: The languages in order, the reading width, the bidi mode.
+        language: Open in this language (else where the reader left off, else the first
+            preferred one).
+        paragraph: Open at this paragraph.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        library: Library,
+        userdata: UserData,
+        preferences: Preferences,
+        language: str | None = None,
+        paragraph: int | None = None,
+    ):
         super().__init__()
         self.key = key
+        self.library = library
+        self.userdata = userdata
+        self.preferences = preferences
         self.requested_language = language
         self.requested_paragraph = paragraph
         self.language: str | None = None
@@ -63,19 +90,12 @@ class ArticleReading(Screen[None]):
         self._gone = False
         self._loaded_parallel: ParallelText | None = None
         self._body = ArticleBody(id="body")
-        self._marks: ArticleMarks | None = None
+        self.marks = ArticleMarks(userdata, key)
 
     @property
     def body(self) -> ArticleBody:
         """The scrolling body."""
         return self._body
-
-    @property
-    def marks(self) -> ArticleMarks:
-        """The article's bookmarks and notes."""
-        if self._marks is None:
-            self._marks = ArticleMarks(reader_app(self).userdata, self.key)
-        return self._marks
 
     @property
     def current_paragraph(self) -> int:
@@ -117,7 +137,7 @@ class ArticleReading(Screen[None]):
     def article(self) -> Article | None:
         """The article as the library has it now: a rescan may have changed its variants
         since the screen opened, or removed it (``None``)."""
-        return reader_app(self).library.article(self.key)
+        return self.library.article(self.key)
 
     def _article_or_leave(self) -> Article | None:
         """The article, or ``None`` after saying that it is gone and going back.
@@ -163,10 +183,9 @@ class ArticleReading(Screen[None]):
     def _first_request(self, article: Article) -> tuple[str, int]:
         """The language and paragraph to open at: as asked, else where the reader left
         off, else the first preferred language at the top."""
-        app = reader_app(self)
         language = self.requested_language
         paragraph = self.requested_paragraph
-        saved = app.userdata.state.position(self.key)
+        saved = self.userdata.state.position(self.key)
         if saved is not None and language is None and saved[0] in article.variants:
             language = saved[0]
             if paragraph is None:
@@ -178,7 +197,7 @@ class ArticleReading(Screen[None]):
         if language is None or language not in article.variants:
             if language is not None:
                 self.notify(f"No {language} variant; showing another language.")
-            language = app.language_for(article)
+            language = self.preferences.language_for(article)
         return language, paragraph or 0
 
     # -- loading ------------------------------------------------------------------------
@@ -202,7 +221,7 @@ class ArticleReading(Screen[None]):
             return
         if language not in article.variants:
             # A rescan removed this variant, the article is still there.
-            fallback = reader_app(self).language_for(article)
+            fallback = self.preferences.language_for(article)
             self.notify(
                 f"The {endonym(language)} variant is no longer in the library; "
                 f"showing {endonym(fallback)}.",
@@ -221,7 +240,7 @@ class ArticleReading(Screen[None]):
             self._load(self._token, article, language, paragraph, right, switch)
 
     def _default_right_language(self, article: Article, left: str | None) -> str | None:
-        return default_right_language(article, left, reader_app(self).preferred_languages)
+        return default_right_language(article, left, self.preferences.languages)
 
     @work(thread=True, exclusive=True, group="article-load")
     def _load(
@@ -234,7 +253,7 @@ class ArticleReading(Screen[None]):
         switch: Switch | None = None,
     ) -> None:
         loaded = self._read(token, article, language, paragraph, right, switch)
-        reader_app(self).call_from_thread(self._show_loaded, loaded)
+        self.app.call_from_thread(self._show_loaded, loaded)
 
     def _read(
         self,
@@ -245,16 +264,15 @@ class ArticleReading(Screen[None]):
         right: str | None,
         switch: Switch | None = None,
     ) -> Loaded:
-        app = reader_app(self)
         return read_variants(
-            app.library,
+            self.library,
             token,
             article,
             language,
             paragraph,
             right,
             switch,
-            width=app.config.reading_width,
+            width=self.preferences.reading_width,
         )
 
     def _show_loaded(self, loaded: Loaded) -> None:
@@ -272,9 +290,7 @@ class ArticleReading(Screen[None]):
         self._take(loaded)
         if loaded.switched:
             with suppress(UserDataError, OSError):
-                reader_app(self).userdata.state.set_position(
-                    self.key, loaded.language, loaded.paragraph
-                )
+                self.userdata.state.set_position(self.key, loaded.language, loaded.paragraph)
         self._render_body(loaded.paragraph, sentence)
 
     def _take(self, loaded: Loaded) -> None:
@@ -293,15 +309,15 @@ class ArticleReading(Screen[None]):
 
     def _body_widgets(self) -> list[Widget]:
         """The body's widgets for the document(s) taken; the body keeps their layout."""
-        app = reader_app(self)
+        preferences = self.preferences
         layout = compose_body(
             self.document,
             self._error,
             self.right_document if self.parallel else None,
             language=self.language,
             right_language=self.right_language,
-            width=app.config.reading_width,
-            reorder=app.bidi_mode == "reader",
+            width=preferences.reading_width,
+            reorder=preferences.reorder,
             narrow=self.size.width < SIDE_BY_SIDE_MIN_WIDTH,
             sentence_mode=self.sentence_mode,
             parallel=self._loaded_parallel,
@@ -352,7 +368,6 @@ class ArticleReading(Screen[None]):
     # -- header, marks and status -------------------------------------------------------
 
     def _refresh_header(self, article: Article) -> None:
-        app = reader_app(self)
         self.query_one("#article-header", Static).update(
             header_visual(
                 article,
@@ -361,20 +376,19 @@ class ArticleReading(Screen[None]):
                 parallel=self.parallel,
                 right_language=self.right_language,
                 right_document=self.right_document,
-                languages=app.languages_for(article),
-                reorder=app.bidi_mode == "reader",
+                languages=self.preferences.languages_for(article),
+                reorder=self.preferences.reorder,
             )
         )
 
     def _refresh_marks(self) -> None:
-        app = reader_app(self)
         notes = self.marks.reload()
         self.body.show_marks(
             self.body.composed,
             self.marks.bookmarked,
             notes,
-            reorder=app.bidi_mode == "reader",
-            max_width=None if self.parallel else app.config.reading_width,
+            reorder=self.preferences.reorder,
+            max_width=None if self.parallel else self.preferences.reading_width,
         )
         self.call_after_refresh(self.body.measure)
         self._refresh_status()
@@ -462,9 +476,7 @@ class ArticleReading(Screen[None]):
             return
         # The state file is a convenience; a broken one was reported at start.
         with suppress(UserDataError, OSError):
-            reader_app(self).userdata.state.set_position(
-                self.key, self.language, self.current_paragraph
-            )
+            self.userdata.state.set_position(self.key, self.language, self.current_paragraph)
 
     def on_mouse_scroll_down(self) -> None:
         self.body.let_go()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.content import Content
 
 from reader.languages import describe
 from reader.sanitize import clean_line
-from reader.tui.base import reader_app
 from reader.tui.entry_list_screen import EntryListScreen
 from reader.userdata import UserDataError
 from reader.userdata.bookmarks import Bookmark
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.userdata import UserData
 
 
 class BookmarksScreen(EntryListScreen[Bookmark]):
@@ -28,17 +33,22 @@ class BookmarksScreen(EntryListScreen[Bookmark]):
     SCREEN_TITLE = "Bookmarks"
     EMPTY_TEXT = "No bookmarks yet: press b while reading."
 
+    def __init__(self, library: Library, userdata: UserData) -> None:
+        super().__init__()
+        self.library = library
+        self.userdata = userdata
+
     def load_entries(self) -> list[Bookmark]:
-        return reader_app(self).userdata.bookmarks.all()
+        return self.userdata.bookmarks.all()
 
     def file_error(self) -> UserDataError | None:
-        return reader_app(self).userdata.bookmarks.error
+        return self.userdata.bookmarks.error
 
     def location(self, entry: Bookmark) -> tuple[str, str, int | None]:
         return entry.key, entry.language, entry.paragraph
 
     def label(self, entry: Bookmark) -> Content:
-        missing = "" if reader_app(self).library.article(entry.key) else "  (not in this library)"
+        missing = "" if self.library.article(entry.key) else "  (not in this library)"
         return Content.assemble(
             ("★ ", "$warning"),
             (clean_line(entry.title) or clean_line(entry.key), "bold"),
@@ -51,7 +61,7 @@ class BookmarksScreen(EntryListScreen[Bookmark]):
         if bookmark is None:
             return
         try:
-            reader_app(self).userdata.bookmarks.remove(bookmark.key, bookmark.paragraph)
+            self.userdata.bookmarks.remove(bookmark.key, bookmark.paragraph)
         except UserDataError as error:
             self.report(error)
             return

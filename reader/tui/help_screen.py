@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.sanitize import clean_path
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
 from reader.tui.keymap import HelpRow, help_sections
 from reader.tui.title_bar import TitleBar
@@ -35,6 +37,16 @@ class HelpScreen(Screen[None]):
         Binding("j,down", "scroll(1)", "Down", show=False, tooltip="scroll down", id="help.down"),
         Binding("k,up", "scroll(-1)", "Up", show=False, tooltip="scroll up", id="help.up"),
     ]
+
+    def __init__(
+        self, keymap: Mapping[str, str], config_dir: Path, library_roots: Iterable[Path]
+    ) -> None:
+        """``keymap``: the user's ``[keys]`` (binding id -> keys) in effect;
+        ``config_dir`` and ``library_roots``: the file locations shown."""
+        super().__init__()
+        self.keymap = dict(keymap)
+        self.config_dir = config_dir
+        self.library_roots = list(library_roots)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("?")
@@ -68,11 +80,10 @@ class HelpScreen(Screen[None]):
         def display(key: str) -> str:
             return app.get_key_display(Binding(key, ""))
 
-        return help_sections(reader_app(self).keymap, display)
+        return help_sections(self.keymap, display)
 
     def _files(self) -> Content:
-        app = reader_app(self)
-        config_dir = app.userdata.config_dir
+        config_dir = self.config_dir
         rows = [
             ("config.toml", "your settings (the reader never rewrites it)"),
             ("bookmarks.toml", "bookmarks"),
@@ -83,7 +94,7 @@ class HelpScreen(Screen[None]):
         lines.append(Content(f"  {clean_path(str(config_dir))}"))
         for name, what in rows:
             lines.append(Content.assemble((f"  {name:<20}", "bold $text-accent"), what))
-        roots = ", ".join(clean_path(str(root)) for root in app.library.roots)
+        roots = ", ".join(clean_path(str(root)) for root in self.library_roots)
         lines.append(Content.assemble(("  library             ", "bold $text-accent"), roots))
         return Content("\n").join(lines)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,32 +15,20 @@ from textual.widgets import Input, Static
 from reader.filters import LANGUAGE_FILTER_PREFIX, split_language_filter
 from reader.sanitize import clean_line
 from reader.tui.article_list import ArticleList
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
 from reader.tui.messages import OpenArticle
-from reader.tui.rows import ArticleRow, build_rows, make_row
+from reader.tui.rows import ArticleRow, library_rows, make_row
 from reader.tui.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from reader.library import Library
     from reader.library.catalog import PeekArticle
-    from reader.tui.app import ReaderApp
+    from reader.tui.preferences import Preferences
+    from reader.userdata import UserData
 
 
 #: What the empty filter says.
 FILTER_PLACEHOLDER = "/ filter by title in any language · lang:fi for articles in Finnish"
-
-
-def library_rows(app: ReaderApp, checkpoint: Callable[[], None] | None = None) -> list[ArticleRow]:
-    """The rows for the app's library, user data and preferred languages."""
-    userdata = app.userdata
-    return build_rows(
-        app.library.articles,
-        app.preferred_languages,
-        userdata.bookmarks.keys(),
-        userdata.notes.keys(),
-        userdata.new_marks.keys(),
-        checkpoint,
-    )
 
 
 class FilterHint(Static):
@@ -89,14 +76,14 @@ class LibraryScreen(Screen[None]):
         ),
         Binding(
             "P",
-            "problems",
+            "app.problems",
             "Problems",
             tooltip="files skipped or degraded, and why",
             id="library.problems",
         ),
         Binding(
             "R",
-            "refresh_feeds",
+            "app.refresh_feeds",
             "Refresh feeds",
             show=False,
             tooltip="refresh the feeds; new articles get a •",
@@ -121,26 +108,24 @@ class LibraryScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, library: Library, userdata: UserData, preferences: Preferences) -> None:
         super().__init__()
+        self.library = library
+        self.userdata = userdata
+        self.preferences = preferences
         self._typed_for_filter: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("≡")
         yield FilterHint(FILTER_PLACEHOLDER, id="filter-hint", markup=False)
-        yield ArticleList(reorder=self.reader_app.bidi_mode == "reader", id="articles")
+        yield ArticleList(reorder=self.preferences.reorder, id="articles")
         yield Static("", id="library-status")
         yield KeyBar()
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        """The app, typed."""
-        return reader_app(self)
-
     def on_mount(self) -> None:
-        self.sub_title = f"{clean_line(self.reader_app.library.name)} · scanning…"
+        self.sub_title = f"{clean_line(self.library.name)} · scanning…"
         self.query_one(ArticleList).focus()
-        library = self.reader_app.library
+        library = self.library
         if library.scanned:
             self.reload()
             return
@@ -153,9 +138,9 @@ class LibraryScreen(Screen[None]):
             self.show_first_page(*peek)
 
     def on_screen_resume(self) -> None:
-        if self.reader_app.library.scanned:
+        if self.library.scanned:
             # Back from an article: only the ★ and ✎ marks can have changed.
-            userdata = self.reader_app.userdata
+            userdata = self.userdata
             self.query_one(ArticleList).update_marks(
                 userdata.bookmarks.keys(), userdata.notes.keys(), userdata.new_marks.keys()
             )
@@ -167,9 +152,10 @@ class LibraryScreen(Screen[None]):
         of = f"/{total}" if total else ""
         self.query_one("#library-status", Static).update(f"Reading the library… {done}{of} files")
 
-    def show_status(self) -> None:
-        """Show the library's totals (and problems) in the status line."""
-        library = self.reader_app.library
+    def show_status(self, *, scanning: bool = False) -> None:
+        """Show the library's totals (and problems) in the status line; ``scanning``: a
+        scan is still checking for changes."""
+        library = self.library
         count = len(library.articles)
         status = f"{count} articles · {len(library.languages())} languages"
         if library.problems:
@@ -177,38 +163,38 @@ class LibraryScreen(Screen[None]):
             status += (
                 f" · {problems} file{'s' if problems != 1 else ''} with problems (P shows them)"
             )
-        if self.reader_app.scanning:
+        if scanning:
             status += " · checking for changes…"
         self.query_one("#library-status", Static).update(status)
 
     def show_first_page(self, count: int, articles: list[PeekArticle]) -> None:
         """Draw the first articles before the whole library is loaded."""
-        app = self.reader_app
-        bookmarked = app.userdata.bookmarks.keys()
-        noted = app.userdata.notes.keys()
-        new = app.userdata.new_marks.keys()
-        preference = [*app.preferred_languages, "en"]
+        userdata = self.userdata
+        bookmarked = userdata.bookmarks.keys()
+        noted = userdata.notes.keys()
+        new = userdata.new_marks.keys()
+        preference = [*self.preferences.languages, "en"]
         rows = [
             make_row(article.key, article.date, article.titles, preference, bookmarked, noted, new)
             for article in articles
         ]
         self.query_one(ArticleList).set_rows(rows)
-        name = clean_line(app.library.name)
+        name = clean_line(self.library.name)
         self.sub_title = f"{name} · {count} article{'s' if count != 1 else ''}"
         self.query_one("#library-status", Static).update(
             f"{count} articles · loading the rest of the list…"
         )
 
-    def reload(self, rows: list[ArticleRow] | None = None) -> None:
-        """Show the library's rows (built here unless a worker built them already)."""
-        app = self.reader_app
-        library = app.library
+    def reload(self, rows: list[ArticleRow] | None = None, *, scanning: bool = False) -> None:
+        """Show the library's rows (built here unless a worker built them already);
+        ``scanning``: a scan is still checking for changes."""
+        library = self.library
         if rows is None:
-            rows = library_rows(app)
+            rows = library_rows(library, self.userdata, self.preferences.languages)
         self.query_one(ArticleList).set_rows(rows)
         count = len(rows)
         self.sub_title = f"{clean_line(library.name)} · {count} article{'s' if count != 1 else ''}"
-        self.show_status()
+        self.show_status(scanning=scanning)
 
     # -- filter -------------------------------------------------------------------------
 
@@ -302,9 +288,8 @@ class LibraryScreen(Screen[None]):
         """Keep only articles available in a language (``lang:xx`` in the filter)."""
         from reader.tui.language_filter import LanguageFilter
 
-        app = self.reader_app
         counts: dict[str, int] = {}
-        for article in app.library.articles.values():
+        for article in self.library.articles.values():
             for tag in article.variants:
                 counts[tag] = counts.get(tag, 0) + 1
 
@@ -318,13 +303,7 @@ class LibraryScreen(Screen[None]):
             filter_input.value = " ".join(words)
             self.query_one(ArticleList).focus()
 
-        self.app.push_screen(LanguageFilter(counts, app.preferred_languages), chosen)
-
-    def action_problems(self) -> None:
-        self.reader_app.action_problems()
-
-    def action_refresh_feeds(self) -> None:
-        self.reader_app.refresh_feeds()
+        self.app.push_screen(LanguageFilter(counts, self.preferences.languages), chosen)
 
     def show_feed_progress(self, line: str) -> None:
         """Show how a feed refresh is going in the status line."""

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.content import Content
 
 from reader.languages import describe
 from reader.sanitize import clean, clean_line
-from reader.tui.base import reader_app
 from reader.tui.entry_list_screen import EntryListScreen
 from reader.userdata import UserDataError
 from reader.userdata.notes import Note
+
+if TYPE_CHECKING:
+    from reader.library import Library
+    from reader.userdata import UserData
 
 
 class NotesScreen(EntryListScreen[Note]):
@@ -27,17 +32,22 @@ class NotesScreen(EntryListScreen[Note]):
     SCREEN_TITLE = "Notes"
     EMPTY_TEXT = "No notes yet: press a while reading."
 
+    def __init__(self, library: Library, userdata: UserData) -> None:
+        super().__init__()
+        self.library = library
+        self.userdata = userdata
+
     def load_entries(self) -> list[Note]:
-        return reader_app(self).userdata.notes.all()
+        return self.userdata.notes.all()
 
     def file_error(self) -> UserDataError | None:
-        return reader_app(self).userdata.notes.error
+        return self.userdata.notes.error
 
     def location(self, entry: Note) -> tuple[str, str, int | None]:
         return entry.key, entry.language, entry.paragraph
 
     def label(self, entry: Note) -> Content:
-        article = reader_app(self).library.article(entry.key)
+        article = self.library.article(entry.key)
         title = entry.key
         if article is not None:
             variant = article.variants.get(entry.language) or next(iter(article.variants.values()))
@@ -66,7 +76,7 @@ class NotesScreen(EntryListScreen[Note]):
             if text is None or not text.strip():
                 return
             try:
-                reader_app(self).userdata.notes.update(note.id, text.strip())
+                self.userdata.notes.update(note.id, text.strip())
             except (UserDataError, KeyError) as error:
                 self.report(error)
                 return
@@ -86,7 +96,7 @@ class NotesScreen(EntryListScreen[Note]):
             if not yes:
                 return
             try:
-                reader_app(self).userdata.notes.delete(note.id)
+                self.userdata.notes.delete(note.id)
             except UserDataError as error:
                 self.report(error)
                 return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +11,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from reader.sanitize import clean_line, clean_path
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
 from reader.tui.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from reader.library import Library
 
 
 class ProblemsScreen(Screen[None]):
@@ -26,6 +30,10 @@ class ProblemsScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,q", "back", "Back", tooltip="back", id="problems.back")]
 
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+
     def compose(self) -> ComposeResult:
         yield TitleBar("!")
         yield Static("", id="problems-summary", markup=False)
@@ -34,7 +42,7 @@ class ProblemsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Problems"
-        problems = reader_app(self).library.problems
+        problems = self.library.problems
         table = self.query_one(DataTable)
         table.add_columns("File", "What happened", "")
         for problem in problems:

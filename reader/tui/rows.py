@@ -2,7 +2,8 @@
 
 :func:`build_rows` takes the articles, the keys with bookmarks, notes and "new" marks,
 and the preferred languages, so a worker thread can build 20,000 rows while the
-interface keeps answering keys, and a test can build them from a list.
+interface keeps answering keys, and a test can build them from a list;
+:func:`library_rows` gathers those from a library and the user's files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from reader.languages import order_by_preference
 
 if TYPE_CHECKING:
     # Types only: the model module is not on the first paint's path.
-    from reader.library import Article
+    from reader.library import Article, Library
+    from reader.userdata import UserData
 
 #: Rows built between two calls of :func:`build_rows`' ``checkpoint`` (a few ms of work).
 ROWS_PER_CHECKPOINT = 250
@@ -66,6 +68,23 @@ def build_rows(
         if checkpoint is not None and not len(rows) % ROWS_PER_CHECKPOINT:
             checkpoint()
     return rows
+
+
+def library_rows(
+    library: Library,
+    userdata: UserData,
+    preferred: Iterable[str],
+    checkpoint: Callable[[], None] | None = None,
+) -> list[ArticleRow]:
+    """The rows of ``library``'s articles with the marks in ``userdata``."""
+    return build_rows(
+        library.articles,
+        preferred,
+        userdata.bookmarks.keys(),
+        userdata.notes.keys(),
+        userdata.new_marks.keys(),
+        checkpoint,
+    )
 
 
 def make_row(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,10 +16,12 @@ from reader.filters import split_language_filter
 from reader.languages import describe, endonym
 from reader.library.search import SearchHit
 from reader.sanitize import clean_line
-from reader.tui.base import reader_app
 from reader.tui.key_bar import KeyBar
 from reader.tui.messages import OpenArticle
 from reader.tui.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from reader.library import Library
 
 #: Results shown for one query.
 RESULT_LIMIT = 50
@@ -55,8 +59,9 @@ class SearchScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, library: Library, query: str = "") -> None:
         super().__init__()
+        self.library = library
         self.initial_query = query
         self.hits: list[SearchHit] = []
 
@@ -97,17 +102,16 @@ class SearchScreen(Screen[None]):
         """Search in a thread; a newer query makes an older result stale."""
         words, languages = split_language_filter(text)
         query, language = " ".join(words), (languages[-1] if languages else None)
-        app = reader_app(self)
         hits: list[SearchHit] = []
         error: str | None = None
         if query.strip():
             try:
-                hits = app.library.search(query, language, RESULT_LIMIT)
+                hits = self.library.search(query, language, RESULT_LIMIT)
             except Exception as failure:
                 error = f"Search failed: {failure}"
         for hit in hits:
             endonym(hit.language)  # warm the name cache off the UI thread
-        app.call_from_thread(self._show_hits, text, hits, error)
+        self.app.call_from_thread(self._show_hits, text, hits, error)
 
     def _show_hits(self, text: str, hits: list[SearchHit], error: str | None) -> None:
         if text != self.query_one("#query", Input).value:

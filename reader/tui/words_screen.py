@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.content import Content
 
 from reader.languages import describe
 from reader.sanitize import clean_line
-from reader.tui.base import reader_app
 from reader.tui.entry_list_screen import EntryListScreen
 from reader.userdata import UserDataError
 from reader.userdata.words import Word
+
+if TYPE_CHECKING:
+    from reader.userdata import UserData
 
 
 class WordsScreen(EntryListScreen[Word]):
@@ -32,19 +36,20 @@ class WordsScreen(EntryListScreen[Word]):
     SCREEN_TITLE = "Words"
     EMPTY_TEXT = "No words yet: press w while reading to save one with its sentence."
 
-    def __init__(self) -> None:
+    def __init__(self, userdata: UserData) -> None:
         super().__init__()
+        self.userdata = userdata
         #: Show only words in this language (``None``: all).
         self.language: str | None = None
 
     def load_entries(self) -> list[Word]:
-        words = reader_app(self).userdata.words.all()
+        words = self.userdata.words.all()
         if self.language is not None:
             words = [word for word in words if word.language == self.language]
         return words
 
     def file_error(self) -> UserDataError | None:
-        return reader_app(self).userdata.words.error
+        return self.userdata.words.error
 
     def location(self, entry: Word) -> tuple[str, str, int | None]:
         return entry.key, entry.language, entry.paragraph
@@ -81,7 +86,7 @@ class WordsScreen(EntryListScreen[Word]):
         )
 
     def action_next_language(self) -> None:
-        languages = sorted({word.language for word in reader_app(self).userdata.words.all()})
+        languages = sorted({word.language for word in self.userdata.words.all()})
         if not languages:
             return
         if self.language not in languages:
@@ -97,7 +102,7 @@ class WordsScreen(EntryListScreen[Word]):
         if word is None:
             return
         try:
-            reader_app(self).userdata.words.delete(word.id)
+            self.userdata.words.delete(word.id)
         except UserDataError as error:
             self.report(error)
             return
