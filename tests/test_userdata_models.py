@@ -377,7 +377,7 @@ def test_a_bad_note_argument_is_named_and_nothing_is_written(
 
     notes = UserData(tmp_path).notes
     arguments: dict[str, object] = {"key": "k", "language": "de", "text": "t", **bad}
-    with pytest.raises((TypeError, ValueError), match=named):
+    with pytest.raises((TypeError, ValueError), match=rf"^{named} (must|holds)"):
         notes.add(**arguments)  # type: ignore[arg-type]
     assert not (tmp_path / "notes.toml").exists()
 
@@ -398,9 +398,9 @@ def test_a_bad_bookmark_argument_is_named_and_nothing_is_written(
     bookmarks = UserData(tmp_path).bookmarks
     arguments: dict[str, object] = {"key": "k", "language": "de", "paragraph": 0, "title": "T"}
     arguments.update(bad)
-    with pytest.raises((TypeError, ValueError), match=named):
+    with pytest.raises((TypeError, ValueError), match=rf"^{named} (must|holds)"):
         bookmarks.add(**arguments)  # type: ignore[arg-type]
-    with pytest.raises((TypeError, ValueError), match=named):
+    with pytest.raises((TypeError, ValueError), match=rf"^{named} (must|holds)"):
         bookmarks.toggle(**arguments)  # type: ignore[arg-type]
     assert not (tmp_path / "bookmarks.toml").exists()
 
@@ -409,3 +409,112 @@ def test_a_note_without_a_quote_keeps_none(tmp_path: Path) -> None:
 
     note = UserData(tmp_path).notes.add("k", "de", "t")
     assert note.quote == "" and UserData(tmp_path).notes.all()[0].quote == ""
+
+
+# --- what the mutation check found untested (make mutate userdata) ------------------------
+
+
+def test_a_quote_of_exactly_120_characters_is_kept_whole(notes: Notes) -> None:
+    assert notes.add("a.md", "en", "t", 0, quote="q" * 120).quote == "q" * 120
+    assert make_quote("q" * 121) == "q" * 119 + "…"
+
+
+def test_a_note_id_is_12_hex_digits_and_never_one_already_taken(
+    notes: Notes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uuid
+
+    first = notes.add("a.md", "en", "first")
+    assert len(first.id) == 12 and int(first.id, 16) >= 0
+    # The random id comes out equal to the first note's once: the next one is taken.
+    ids = iter([first.id + "0" * 20, "abcdef012345" + "0" * 20])
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(next(ids)))
+    second = notes.add("a.md", "en", "second")
+    assert second.id == "abcdef012345"
+    assert [n.id for n in notes.all()] == [first.id, "abcdef012345"]
+
+
+def test_updating_or_deleting_with_no_notes_at_all(notes: Notes) -> None:
+    with pytest.raises(KeyError) as caught:
+        notes.update("000000000000", "x")
+    assert caught.value.args == ("000000000000",)  # the CLI names the id it did not find
+    assert notes.delete("000000000000") is False
+    assert not notes.path.exists()
+    notes.path.parent.mkdir(parents=True, exist_ok=True)
+    notes.path.write_text("version = 1\n", "utf-8")
+    with pytest.raises(KeyError):
+        notes.update("000000000000", "x")
+    assert notes.delete("000000000000") is False
+    assert notes.path.read_text("utf-8") == "version = 1\n"
+
+
+def test_a_note_text_that_is_not_text_is_named(notes: Notes) -> None:
+    note = notes.add("a.md", "en", "kept")
+    with pytest.raises(TypeError, match=r"^text must be a str, not int$"):
+        notes.update(note.id, 5)  # type: ignore[arg-type]
+    assert [n.text for n in notes.all()] == ["kept"]
+
+
+def test_notes_that_are_not_an_array_of_tables_are_left_alone(config_dir: Path) -> None:
+    config_dir.mkdir()
+    path = config_dir / "notes.toml"
+    path.write_text('version = 1\nnote = "written by hand"\n', "utf-8")
+    notes = Notes(path)
+    assert notes.error is not None
+    assert notes.error.reason == "unexpected structure: 'note' should be [[note]] tables"
+    with pytest.raises(UserDataError):
+        notes.add("a.md", "en", "x")
+    assert path.read_text("utf-8") == 'version = 1\nnote = "written by hand"\n'
+
+
+GOOD_NOTE = {
+    "id": "n1",
+    "key": "a.md",
+    "paragraph": 1,
+    "language": "en",
+    "quote": "q",
+    "text": "t",
+    "created": "c",
+    "updated": "u",
+}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"id": 1},
+        {"id": ""},
+        {"key": 1},
+        {"text": 1},
+        {"paragraph": -1},
+        {"language": 1},
+        {"quote": 1},
+        {"created": 1},
+        {"updated": 1},
+    ],
+    ids=str,
+)
+def test_a_note_with_one_bad_field_is_skipped(bad: dict[str, object]) -> None:
+    assert Note.from_toml(GOOD_NOTE) is not None
+    assert Note.from_toml({**GOOD_NOTE, **bad}) is None
+
+
+GOOD_BOOKMARK = {"key": "a.md", "language": "en", "paragraph": 1, "title": "T", "created": "c"}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"key": 1}, {"language": 1}, {"paragraph": "1"}, {"title": 1}, {"created": 1}],
+    ids=str,
+)
+def test_a_bookmark_with_one_bad_field_is_skipped(bad: dict[str, object]) -> None:
+    assert Bookmark.from_toml(GOOD_BOOKMARK) is not None
+    assert Bookmark.from_toml({**GOOD_BOOKMARK, **bad}) is None
+
+
+def test_toggle_takes_only_that_paragraphs_bookmark_away(bookmarks: Bookmarks) -> None:
+    bookmarks.add("a.md", "en", 1, "A")
+    bookmarks.add("a.md", "en", 2, "A")
+    bookmarks.add("b.md", "en", 1, "B")
+    assert bookmarks.toggle("a.md", "de", 1, "A") is False
+    assert [(b.key, b.paragraph) for b in bookmarks.all()] == [("a.md", 2), ("b.md", 1)]

@@ -409,3 +409,179 @@ def test_a_comment_only_file_reads_as_tomllib_reads_it(text: str) -> None:
     except UserDataError:
         found = None
     assert found == expected
+
+
+# --- what the mutation check found untested (make mutate userdata) ------------------------
+
+
+def test_an_error_at_the_end_after_a_final_newline_points_at_the_last_line(
+    config_dir: Path,
+) -> None:
+    path = write_broken(config_dir, "notes.toml", b"version = 1\nx = [1,\n")
+    error = TomlStore(path).check()
+    assert error is not None
+    assert str(error) == "notes.toml line 2, column 8: Invalid value — " + (
+        "not changed; fix it or move it aside"
+    )
+
+
+def test_a_bad_byte_on_a_later_line_is_placed_from_that_lines_start(config_dir: Path) -> None:
+    path = write_broken(config_dir, "notes.toml", b'version = 1\na = "x"\nb = "caf\xe9"\n')
+    error = TomlStore(path).check()
+    assert error is not None
+    assert (error.line, error.column) == (3, 9)
+
+
+def test_absurd_nesting_says_so(config_dir: Path) -> None:
+    path = write_broken(config_dir, "state.toml", b"x = " + b"[" * 20000 + b"]" * 20000)
+    error = TomlStore(path).check()
+    assert error is not None
+    assert str(error) == "state.toml: values are nested too deeply — " + (
+        "not changed; fix it or move it aside"
+    )
+
+
+def test_a_wrong_version_is_explained(config_dir: Path) -> None:
+    path = write_broken(config_dir, "bookmarks.toml", b'version = "1"\n')
+    error = TomlStore(path).check()
+    assert error is not None
+    assert str(error) == (
+        "bookmarks.toml: unexpected structure: 'version' should be a whole number"
+        " — not changed; fix it or move it aside"
+    )
+
+
+def test_a_file_that_cannot_be_read_is_named_with_the_systems_reason(config_dir: Path) -> None:
+    (config_dir / "notes.toml").mkdir(parents=True)
+    error = Notes(config_dir / "notes.toml").error
+    assert error is not None
+    assert str(error) == "notes.toml: cannot be read (Is a directory) — " + (
+        "not changed; fix it or move it aside"
+    )
+
+
+@pytest.mark.parametrize("text", ["\r# comment\n", "\x0c# comment\n", "X # comment\n"])
+def test_a_line_that_only_looks_like_a_comment_is_an_error(config_dir: Path, text: str) -> None:
+    # Not a comment to TOML (a lone CR, a form feed, a bare key before the #): the file
+    # is broken, not empty, and is never overwritten.
+    path = write_broken(config_dir, "notes.toml", text.encode())
+    notes = Notes(path)
+    assert notes.error is not None
+    with pytest.raises(UserDataError):
+        notes.add("a.md", "en", "x")
+    assert path.read_bytes() == text.encode()
+
+
+def test_a_change_that_changes_nothing_creates_no_file(config_dir: Path) -> None:
+    store = TomlStore(config_dir / "bookmarks.toml")
+    assert store.update(lambda data: None) == {"version": 1}
+    assert not (config_dir / "bookmarks.toml").exists()
+    assert Bookmarks(config_dir / "bookmarks.toml").remove("a.md") == 0
+    assert not (config_dir / "bookmarks.toml").exists()
+
+
+def test_a_hand_written_file_without_version_gets_one_on_the_next_write(config_dir: Path) -> None:
+    path = write_broken(
+        config_dir,
+        "bookmarks.toml",
+        b'[[bookmark]]\nkey = "a.md"\nlanguage = "en"\nparagraph = 1\n',
+    )
+    Bookmarks(path, clock=fixed_clock).add("b.md", "en", 2, "B")
+    assert path.read_text("utf-8").startswith("version = 1\n\n[[bookmark]]\n")
+    assert tomllib.loads(path.read_text("utf-8"))["version"] == 1
+    assert [b.key for b in Bookmarks(path).all()] == ["a.md", "b.md"]
+
+
+def test_the_data_an_update_returns_is_the_callers_to_change(config_dir: Path) -> None:
+    store = TomlStore(config_dir / "notes.toml")
+    written = store.update(lambda data: data.update(note=[{"id": "a", "text": "kept"}]))
+    written["note"].append({"id": "b", "text": "never written"})
+    written["note"][0]["text"] = "changed in memory only"
+    assert store.load() == {"version": 1, "note": [{"id": "a", "text": "kept"}]}
+
+
+def _write_and_die_before_the_rename(path: Path) -> None:
+    """In a child process: start a note, and die the moment its file would replace the
+    old one (a power cut or a kill -9 at the worst time)."""
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from reader.userdata import Notes\n"
+        "os.replace = lambda *a, **k: os._exit(9)\n"
+        "Notes(Path(sys.argv[1])).add('a.md', 'en', 'half written')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    died = subprocess.run([sys.executable, "-c", code, str(path)], env=env, check=False)
+    assert died.returncode == 9
+
+
+def test_a_writer_that_dies_before_the_rename_leaves_the_old_file_and_the_next_write_tidies(
+    config_dir: Path,
+) -> None:
+    path = config_dir / "notes.toml"
+    notes = Notes(path, clock=fixed_clock)
+    notes.add("a.md", "en", "kept")
+    before = path.read_bytes()
+    (config_dir / "draft.tmp").write_text("the user's own file")
+    (config_dir / ".bookmarks.toml.other.tmp").write_text("another file's writer")
+    _write_and_die_before_the_rename(path)
+    assert path.read_bytes() == before
+    # The dead writer's file is beside the old one (same directory, so the rename would
+    # have been atomic), hidden and named after it.
+    (left,) = [name for name in temporaries(config_dir) if name.startswith(".notes.toml.")]
+    assert left.endswith(".tmp")
+    assert b"half written" in (config_dir / left).read_bytes()
+    notes.add("a.md", "en", "second")
+    assert temporaries(config_dir) == [".bookmarks.toml.other.tmp", "draft.tmp"]
+    assert [n.text for n in notes.all()] == ["kept", "second"]
+
+
+def test_move_aside_names_a_missing_file(config_dir: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"notes\.toml"):
+        TomlStore(config_dir / "notes.toml").move_aside()
+
+
+def test_move_aside_dates_the_copy_in_utc(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from datetime import timedelta, timezone
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # the local zone is neither the clock's nor UTC
+    time.tzset()
+    try:
+        path = write_broken(config_dir, "notes.toml", b"broken = \n")
+        at_home = datetime(2026, 11, 25, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+        aside = TomlStore(path, clock=lambda: at_home).move_aside()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert aside.name == "notes.toml.corrupt-20261125-100000"
+
+
+def test_a_file_that_cannot_be_moved_aside_stays_and_says_why(
+    config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root renames in a read-only directory, so the refusal is injected here (the
+    # `permissions` tests cover read-only directories for an ordinary user).
+    path = write_broken(config_dir, "notes.toml", b"broken = \n")
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(os, "rename", refuse)
+    with pytest.raises(UserDataError) as caught:
+        Notes(path).move_aside()
+    monkeypatch.undo()
+    assert str(caught.value) == (
+        "notes.toml: could not be moved aside (Permission denied) — nothing was changed"
+    )
+    assert path.read_bytes() == b"broken = \n"
+
+
+def test_a_file_written_by_another_instance_after_a_move_aside_is_read(config_dir: Path) -> None:
+    path = write_broken(config_dir, "notes.toml", b"broken = \n")
+    mine = Notes(path, clock=fixed_clock)
+    mine.move_aside()
+    Notes(path, clock=fixed_clock).add("a.md", "en", "from the other window")
+    assert [n.text for n in mine.all()] == ["from the other window"]
