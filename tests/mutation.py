@@ -68,7 +68,8 @@ GROUPS: dict[str, Group] = {
         ("reader.library.scan.x_group_entries__mutmut_*",),
     ),
     # The position kept across a language switch is mapped in article_variants.py (by
-    # the paragraph alignment), kept by the Article screen's body and scrolled to.
+    # the paragraph alignment), scrolled to and held by the article body, and followed
+    # by the Article screen's status as the reader scrolls (keys or wheel).
     "positioning": Group(
         (
             "reader/tui/article_body.py",
@@ -79,11 +80,18 @@ GROUPS: dict[str, Group] = {
         (
             *(
                 f"reader.tui.article_body.xǁArticleBodyǁ{name}__mutmut_*"
-                for name in ("go_to_paragraph", "keep_held", "follow_scroll")
+                for name in (
+                    "go_to_paragraph",
+                    "keep_held",
+                    "follow_scroll",
+                    "let_go",
+                    "on_mouse_scroll_down",
+                    "on_mouse_scroll_up",
+                )
             ),
             *(
                 f"reader.tui.article_reading.xǁArticleReadingǁ{name}__mutmut_*"
-                for name in ("_show", "action_paragraph")
+                for name in ("_go_to_paragraph", "_scrolled", "_show", "action_paragraph")
             ),
             "reader.tui.article_variants.x_mapped_position__mutmut_*",
             "reader.tui.article_variants.x_switch_from__mutmut_*",
