@@ -27,7 +27,8 @@ test: $(VENV)/.installed-test
 
 # The randomised fault and timing tests at full strength (20 rounds each; a few in
 # `make test`). READER_STRESS_ROUNDS=N sets the rounds for any pytest run.
-STRESS_TESTS := tests/test_catalog_faults.py tests/test_tui_faults.py tests/test_pool.py
+STRESS_TESTS := tests/test_catalog_faults.py tests/test_tui_faults.py tests/test_pool.py \
+	tests/test_userdata_stress.py
 stress: $(VENV)/.installed-test
 	READER_STRESS_ROUNDS=20 $(BIN)/python -m pytest -q $(STRESS_TESTS)
 

@@ -1,6 +1,7 @@
 """Several processes at once, and processes killed mid-write: nothing confirmed is ever lost.
 
 Each test here takes a few seconds; together they stay well under 20 s on two cores.
+``READER_STRESS_ROUNDS`` above 1 (``make stress``) doubles the changes each writer makes.
 """
 
 from __future__ import annotations
@@ -18,22 +19,25 @@ from typing import IO
 from reader.userdata import Bookmarks, Notes
 
 REPO = Path(__file__).resolve().parent.parent
+#: Changes each of the two writers makes to the shared file: every change re-reads and
+#: rewrites the whole file, so the cost grows with the square of this.
+CHANGES = 200 if int(os.environ.get("READER_STRESS_ROUNDS", "1")) > 1 else 100
 
 WORKER = """
 import sys
 from pathlib import Path
 from reader.userdata import Bookmarks, Notes
 
-kind, path, worker = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+kind, path, worker, changes = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 print("ready", flush=True)
 sys.stdin.readline()  # start together
 if kind == "notes":
     notes = Notes(path)
-    for i in range(200):
+    for i in range(changes):
         notes.add(f"article-{worker}.md", "en", f"worker {worker} note {i}", i)
 else:
     bookmarks = Bookmarks(path)
-    for i in range(200):
+    for i in range(changes):
         bookmarks.add("shared.md", "en", worker * 1000 + i, f"worker {worker}")
 print("done", flush=True)
 """
@@ -89,8 +93,8 @@ def read_line(stream: IO[bytes] | None) -> str:
 
 
 def run_two_workers(kind: str, path: Path) -> None:
-    """Run two processes that each make 200 changes to the same file at the same time."""
-    workers = [python(WORKER, kind, str(path), str(worker)) for worker in (1, 2)]
+    """Run two processes that each make CHANGES changes to the same file at the same time."""
+    workers = [python(WORKER, kind, str(path), str(worker), str(CHANGES)) for worker in (1, 2)]
     try:
         for worker in workers:
             assert read_line(worker.stdout) == "ready"
@@ -115,12 +119,12 @@ def test_two_processes_adding_notes_lose_nothing(config_dir: Path) -> None:
     path = config_dir / "notes.toml"
     run_two_workers("notes", path)
     stored = tomllib.loads(path.read_text("utf-8"))["note"]
-    assert len(stored) == 400
-    assert len({note["id"] for note in stored}) == 400
+    assert len(stored) == 2 * CHANGES
+    assert len({note["id"] for note in stored}) == 2 * CHANGES
     assert {note["text"] for note in stored} == {
-        f"worker {worker} note {i}" for worker in (1, 2) for i in range(200)
+        f"worker {worker} note {i}" for worker in (1, 2) for i in range(CHANGES)
     }
-    assert len(Notes(path).all()) == 400
+    assert len(Notes(path).all()) == 2 * CHANGES
 
 
 def test_two_processes_adding_bookmarks_lose_nothing(config_dir: Path) -> None:
@@ -128,9 +132,9 @@ def test_two_processes_adding_bookmarks_lose_nothing(config_dir: Path) -> None:
     run_two_workers("bookmarks", path)
     stored = tomllib.loads(path.read_text("utf-8"))["bookmark"]
     assert sorted(b["paragraph"] for b in stored) == sorted(
-        worker * 1000 + i for worker in (1, 2) for i in range(200)
+        worker * 1000 + i for worker in (1, 2) for i in range(CHANGES)
     )
-    assert len(Bookmarks(path).all()) == 400
+    assert len(Bookmarks(path).all()) == 2 * CHANGES
 
 
 KILLS = 200
