@@ -417,12 +417,16 @@ def test_a_comment_only_file_reads_as_tomllib_reads_it(text: str) -> None:
 def test_an_error_at_the_end_after_a_final_newline_points_at_the_last_line(
     config_dir: Path,
 ) -> None:
-    path = write_broken(config_dir, "notes.toml", b"version = 1\nx = [1,\n")
-    error = TomlStore(path).check()
-    assert error is not None
-    assert str(error) == "notes.toml line 2, column 8: Invalid value — " + (
-        "not changed; fix it or move it aside"
-    )
+    for content, where in (
+        (b"x = [1,\n", "line 1, column 8"),
+        (b"a = 1\nx = [1,\n", "line 2, column 8"),
+    ):
+        path = write_broken(config_dir, "notes.toml", content)
+        error = TomlStore(path).check()
+        assert error is not None
+        assert str(error) == f"notes.toml {where}: Invalid value — " + (
+            "not changed; fix it or move it aside"
+        )
 
 
 def test_a_bad_byte_on_a_later_line_is_placed_from_that_lines_start(config_dir: Path) -> None:
