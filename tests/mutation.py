@@ -72,14 +72,14 @@ GROUPS: dict[str, Group] = {
     # by the Article screen's status as the reader scrolls (keys or wheel).
     "positioning": Group(
         (
-            "reader/tui/article_body.py",
-            "reader/tui/article_reading.py",
+            "reader/tui/widgets/article_body.py",
+            "reader/tui/screens/article_reading.py",
             "reader/tui/article_variants.py",
         ),
         ("tests/test_tui_viewport.py",),
         (
             *(
-                f"reader.tui.article_body.xǁArticleBodyǁ{name}__mutmut_*"
+                f"reader.tui.widgets.article_body.xǁArticleBodyǁ{name}__mutmut_*"
                 for name in (
                     "go_to_paragraph",
                     "keep_held",
@@ -90,7 +90,7 @@ GROUPS: dict[str, Group] = {
                 )
             ),
             *(
-                f"reader.tui.article_reading.xǁArticleReadingǁ{name}__mutmut_*"
+                f"reader.tui.screens.article_reading.xǁArticleReadingǁ{name}__mutmut_*"
                 for name in ("_go_to_paragraph", "_scrolled", "_show", "action_paragraph")
             ),
             "reader.tui.article_variants.x_mapped_position__mutmut_*",

@@ -19,9 +19,9 @@ from reader.cli.render import print_document
 from reader.library import Library
 from reader.text.bidi import display, is_rtl, resolve_mode, terminal_reorders
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.body_layout import Paragraph
-from reader.tui.script_text import ScriptText
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.widgets.body_layout import Paragraph
+from reader.tui.widgets.script_text import ScriptText
 from reader.userdata import UserData
 from reader.userdata.config import Config, ConfigError, load_config
 from tests.conftest import REPO
@@ -184,7 +184,7 @@ def test_reader_show_orders_for_the_terminal_and_keeps_pipes_logical(config_dir:
 
 async def test_a_chinese_note_wraps_like_the_body(config_dir: Path) -> None:
     from reader.library import bundled_library_path
-    from reader.tui.body_layout import NoteMark
+    from reader.tui.widgets.body_layout import NoteMark
 
     note = "这是一条很长的笔记，" * 12
     UserData(config_dir).notes.add("gpu-training-dilemma", "zh", note, paragraph=0, quote="")

@@ -9,13 +9,13 @@ from pathlib import Path
 from rich.segment import Segment
 
 from reader.library import bundled_library_path
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.bookmarks_screen import BookmarksScreen
-from reader.tui.confirm_screen import ConfirmScreen
-from reader.tui.language_picker import LanguagePicker
-from reader.tui.library_screen import LibraryScreen
-from reader.tui.note_editor import NoteEditor
-from reader.tui.notes_screen import NotesScreen
+from reader.tui.modals.confirm_screen import ConfirmScreen
+from reader.tui.modals.language_picker import LanguagePicker
+from reader.tui.modals.note_editor import NoteEditor
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.bookmarks_screen import BookmarksScreen
+from reader.tui.screens.library_screen import LibraryScreen
+from reader.tui.screens.notes_screen import NotesScreen
 from reader.userdata import UserData
 from tests.tui_helpers import (
     first_visible_after_wait,

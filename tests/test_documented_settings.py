@@ -18,7 +18,7 @@ import pytest
 
 from reader.library import bundled_library_path
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
+from reader.tui.screens.article_screen import ArticleScreen
 from reader.userdata import UserData
 from reader.userdata.config import load_config
 from tests.conftest import REPO
@@ -259,6 +259,7 @@ def test_the_wheel_ships_the_bundled_library(tmp_path: Path) -> None:
     shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("reader/_bundled/library/")}
     assert bundled and shipped == bundled
     assert "reader/tui/app.tcss" in names
+    assert "reader/tui/screens/article_screen.tcss" in names
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")

@@ -33,7 +33,7 @@ from textual.style import Style
 from reader.cli.render import document_plain, document_rich
 from reader.library import Article, Block, Document, Library, Problem, Span, Variant
 from reader.sanitize import clean, clean_line, clean_path, safe_link
-from reader.tui.blocks import block_content, span_content
+from reader.tui.widgets.blocks import block_content, span_content
 from tests.hostile import Case, forbidden, hostile_cases, write_hostile_corpus
 
 #: A scan of the whole corpus (several MiB of bombs) must finish well within this.

@@ -223,7 +223,7 @@ def test_script_libraries_load_only_for_the_text_that_needs_them() -> None:
     out, not with the interface (the start-up path) nor for Latin text."""
     code = (
         "import sys\n"
-        "import reader.tui.app, reader.tui.article_screen\n"
+        "import reader.tui.app, reader.tui.screens.article_screen\n"
         "from reader.text.linebreak import line_offsets\n"
         "from reader.text.bidi import display\n"
         "line_offsets('Latin text only, wrapped at spaces. ' * 9, 30)\n"

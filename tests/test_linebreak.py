@@ -21,7 +21,7 @@ from textual.content import Content
 from reader.cli.render import print_document
 from reader.library import Library, bundled_library_path
 from reader.text.linebreak import CLOSING, OPENING, break_units, line_offsets, wrap
-from reader.tui.script_text import ScriptText, script_visual
+from reader.tui.widgets.script_text import ScriptText, script_visual
 
 #: Letters and digits of Latin (and other alphabetic) script: a word made of them must
 #: never be cut across two lines.

@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import Input
 
 from reader.library import Library
-from reader.tui.add_article_screen import AddArticleScreen
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.library_screen import LibraryScreen
+from reader.tui.modals.add_article_screen import AddArticleScreen
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.library_screen import LibraryScreen
 from reader.userdata import UserData
 from tests.tui_helpers import record_notices, screen_text, settle
 from tests.web_site import LANGUAGES, WebSite, article_path, build_news_site, source_text

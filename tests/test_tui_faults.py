@@ -17,8 +17,8 @@ from reader.library import Library, bundled_library_path
 from reader.library.catalog import Catalog
 from reader.library.catalog_file import catalog_path
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.library_screen import LibraryScreen
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.library_screen import LibraryScreen
 from reader.userdata import UserData
 from reader.userdata.store import dumps
 from tests.test_catalog_faults import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from reader.tui.article_list import ArticleList
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.library_screen import LibraryScreen
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.library_screen import LibraryScreen
+from reader.tui.widgets.article_list import ArticleList
 from reader.userdata.feeds import Feeds
 from tests.feed_site import Entry, article_title, publish_article, rss, serve_feed
 from tests.tui_helpers import make_app, settle
@@ -75,7 +75,7 @@ async def test_r_with_no_feeds_says_how_to_add_one(config_dir: Path, bundled_lib
 async def test_r_with_a_broken_feeds_toml_offers_to_move_it_aside(
     config_dir: Path, bundled_library: Path
 ) -> None:
-    from reader.tui.confirm_screen import ConfirmScreen
+    from reader.tui.modals.confirm_screen import ConfirmScreen
 
     config_dir.mkdir(parents=True)
     broken = b'version = 1\n[[feed]]\nurl = "https://a.example/feed\n'

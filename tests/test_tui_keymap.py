@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.help_screen import HelpScreen
-from reader.tui.key_bar import KeyBar
 from reader.tui.keymap import check_keymap, keyed_classes
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.help_screen import HelpScreen
+from reader.tui.widgets.key_bar import KeyBar
 from reader.userdata.config import load_config
 from tests.conftest import BUNDLED_LIBRARY
 from tests.tui_helpers import make_app, screen_text, settle

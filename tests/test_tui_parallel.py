@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.containers import Horizontal
 
 from reader.library import bundled_library_path
-from reader.tui.article_screen import ArticleScreen
+from reader.tui.screens.article_screen import ArticleScreen
 from tests.tui_helpers import (
     first_visible_after_wait,
     make_app,

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from reader.library import bundled_library_path
-from reader.tui.article_list import ArticleList
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.bookmarks_screen import BookmarksScreen
-from reader.tui.help_screen import HelpScreen
-from reader.tui.language_picker import LanguagePicker
-from reader.tui.library_screen import LibraryScreen
-from reader.tui.note_editor import NoteEditor
-from reader.tui.notes_screen import NotesScreen
+from reader.tui.modals.language_picker import LanguagePicker
+from reader.tui.modals.note_editor import NoteEditor
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.bookmarks_screen import BookmarksScreen
+from reader.tui.screens.help_screen import HelpScreen
+from reader.tui.screens.library_screen import LibraryScreen
+from reader.tui.screens.notes_screen import NotesScreen
+from reader.tui.widgets.article_list import ArticleList
 from tests.tui_helpers import (
     first_visible_after_wait,
     make_app,

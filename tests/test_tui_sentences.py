@@ -12,8 +12,8 @@ from textual.widgets import Static
 from reader.library import bundled_library_path
 from reader.library.text_page import parse_text_page
 from reader.text.sentences import split_sentences
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.body_layout import Paragraph
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.widgets.body_layout import Paragraph
 from tests.tui_helpers import make_app, screen_text, settle
 
 GPU = "gpu-training-dilemma"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from reader.library import bundled_library_path
-from reader.tui.article_screen import ArticleScreen
 from reader.tui.article_variants import READ_NOW_BYTES
-from reader.tui.library_screen import LibraryScreen
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.library_screen import LibraryScreen
 from reader.userdata.state import ReadingState
 from tests.tmux_driver import TMUX, Tmux
 from tests.tui_helpers import make_app, record_notices, screen_text, settle

@@ -9,10 +9,10 @@ from pathlib import Path
 from reader.library import Library, bundled_library_path
 from reader.library.catalog import Catalog
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.help_screen import HelpScreen
-from reader.tui.key_bar import KeyBar
-from reader.tui.library_screen import LibraryScreen
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.help_screen import HelpScreen
+from reader.tui.screens.library_screen import LibraryScreen
+from reader.tui.widgets.key_bar import KeyBar
 from reader.userdata import UserData
 from tests.tui_helpers import screen_text, settle, wait_for
 

@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from reader.library import Library, bundled_library_path
 from reader.library.catalog import Catalog
 from reader.tui.app import ReaderApp
-from reader.tui.article_screen import ArticleScreen
+from reader.tui.screens.article_screen import ArticleScreen
 from reader.userdata import UserData
 from tests.tui_helpers import (
     first_visible_after_wait,

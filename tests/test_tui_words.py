@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.tui.article_screen import ArticleScreen
-from reader.tui.word_picker import SentenceCursor, WordPicker
-from reader.tui.words_screen import WordsScreen
+from reader.tui.modals.word_picker import SentenceCursor, WordPicker
+from reader.tui.screens.article_screen import ArticleScreen
+from reader.tui.screens.words_screen import WordsScreen
 from reader.userdata import UserData
 from tests.conftest import BUNDLED_LIBRARY
 from tests.tui_helpers import make_app, settle

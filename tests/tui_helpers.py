@@ -42,7 +42,7 @@ async def settle(pilot: Pilot[None]) -> None:
     a row find nothing running and nothing pending.
     """
     from reader.tui.app import ReaderApp
-    from reader.tui.article_screen import ArticleScreen
+    from reader.tui.screens.article_screen import ArticleScreen
 
     app = pilot.app
     quiet_rounds = 0
@@ -62,7 +62,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 def screen_text(pilot: Pilot[None]) -> str:
     """Everything the current screen shows as text (static widgets and the list)."""
-    from reader.tui.article_list import ArticleList
+    from reader.tui.widgets.article_list import ArticleList
 
     screen = pilot.app.screen
     parts: list[str] = []

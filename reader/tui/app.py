@@ -23,8 +23,8 @@ from reader.userdata import UserData, UserDataError
 from reader.userdata.config import Config
 
 if TYPE_CHECKING:
-    from reader.tui.library_screen import LibraryScreen
     from reader.tui.rows import ArticleRow
+    from reader.tui.screens.library_screen import LibraryScreen
 
 
 def _article_commands() -> type[Provider]:
@@ -41,8 +41,8 @@ MAX_PAUSE_SECONDS = 1.0
 PAUSE_STEP_SECONDS = 0.01
 #: How long a thread runs before another one waiting for the interpreter gets it.
 SWITCH_INTERVAL_SECONDS = 0.001
-#: The Article screen's stylesheet, next to this module.
-ARTICLE_CSS = "article_screen.tcss"
+#: The Article screen's stylesheet, next to its module (relative to this one).
+ARTICLE_CSS = "screens/article_screen.tcss"
 #: The progress of a scan is shown at most this often.
 PROGRESS_SECONDS = 0.1
 
@@ -82,7 +82,7 @@ class ReaderApp(App[None]):
     # The screens' rules belong to the app: a screen with a CSS_PATH of its own makes
     # Textual re-parse the whole stylesheet when it is first shown (on `enter`). The
     # Article screen's are added just after the first paint (see load_article_css).
-    CSS_PATH = ["app.tcss", "library_screen.tcss"]
+    CSS_PATH = ["app.tcss", "screens/library_screen.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_article_commands}
 
@@ -221,7 +221,7 @@ class ReaderApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         """The Library screen is the bottom of the stack (one screen fewer to draw at start)."""
-        from reader.tui.library_screen import LibraryScreen
+        from reader.tui.screens.library_screen import LibraryScreen
 
         return LibraryScreen(self.library, self.userdata, self.preferences)
 
@@ -285,7 +285,8 @@ class ReaderApp(App[None]):
 
         from reader.library import text_page  # noqa: F401
         from reader.library.markdown_page import parse_markdown_page
-        from reader.tui import article_screen, blocks  # noqa: F401
+        from reader.tui.screens import article_screen  # noqa: F401
+        from reader.tui.widgets import blocks  # noqa: F401
 
         parse_markdown_page('+++\ntitle = "warm-up"\n+++\n# warm-up\n\n*text*\n')
         if any(tag.split("-")[0] in ("zh", "ja", "yue") for tag in self.preferences.languages):
@@ -362,7 +363,7 @@ class ReaderApp(App[None]):
     @property
     def library_screen(self) -> LibraryScreen | None:
         """The Library screen, wherever it is on the stack."""
-        from reader.tui.library_screen import LibraryScreen
+        from reader.tui.screens.library_screen import LibraryScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen):
@@ -382,7 +383,7 @@ class ReaderApp(App[None]):
 
     def report_userdata_error(self, error: UserDataError) -> None:
         """Tell the user an app-written file is broken and offer to move it aside."""
-        from reader.tui.confirm_screen import ConfirmScreen
+        from reader.tui.modals.confirm_screen import ConfirmScreen
 
         def answer(move: bool | None) -> None:
             if move:
@@ -422,7 +423,7 @@ class ReaderApp(App[None]):
         self, key: str, language: str | None = None, paragraph: int | None = None
     ) -> None:
         """Show an article, optionally in a language at a paragraph."""
-        from reader.tui.article_screen import ArticleScreen
+        from reader.tui.screens.article_screen import ArticleScreen
 
         article = self.library.article(key)  # from the catalog while the library loads
         if article is None and not self.library.scanned:
@@ -453,42 +454,42 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show the help screen."""
-        from reader.tui.help_screen import HelpScreen
+        from reader.tui.screens.help_screen import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.keymap, self.userdata.config_dir, self.library.roots))
 
     def action_bookmarks(self) -> None:
         """Show the bookmarks."""
-        from reader.tui.bookmarks_screen import BookmarksScreen
+        from reader.tui.screens.bookmarks_screen import BookmarksScreen
 
         if not isinstance(self.screen, BookmarksScreen):
             self.push_screen(BookmarksScreen(self.library, self.userdata))
 
     def action_notes(self) -> None:
         """Show the notes."""
-        from reader.tui.notes_screen import NotesScreen
+        from reader.tui.screens.notes_screen import NotesScreen
 
         if not isinstance(self.screen, NotesScreen):
             self.push_screen(NotesScreen(self.library, self.userdata))
 
     def action_words(self) -> None:
         """Show the word list."""
-        from reader.tui.words_screen import WordsScreen
+        from reader.tui.screens.words_screen import WordsScreen
 
         if not isinstance(self.screen, WordsScreen):
             self.push_screen(WordsScreen(self.userdata))
 
     def action_search(self, query: str = "") -> None:
         """Search every language."""
-        from reader.tui.search_screen import SearchScreen
+        from reader.tui.screens.search_screen import SearchScreen
 
         if not isinstance(self.screen, SearchScreen):
             self.push_screen(SearchScreen(self.library, query))
 
     def action_problems(self) -> None:
         """Show the files that were skipped or degraded."""
-        from reader.tui.problems_screen import ProblemsScreen
+        from reader.tui.screens.problems_screen import ProblemsScreen
 
         if not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen(self.library))
@@ -535,7 +536,7 @@ class ReaderApp(App[None]):
     def action_add_article(self) -> None:
         """Ask for a URL and import the page with its language variants."""
         from reader.paths import resolve_imported_library
-        from reader.tui.add_article_screen import AddArticleScreen
+        from reader.tui.modals.add_article_screen import AddArticleScreen
 
         if isinstance(self.screen, AddArticleScreen):
             return

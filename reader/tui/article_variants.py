@@ -12,7 +12,7 @@ from typing import Protocol
 
 from reader.library import Article, Document, Variant
 from reader.text.parallel import ParallelText, SentenceRef
-from reader.tui.body_layout import MAX_VIEW_BLOCKS, align_variants
+from reader.tui.widgets.body_layout import MAX_VIEW_BLOCKS, align_variants
 
 #: Pages up to this size (both, side by side) are read as the screen opens; larger
 #: ones are read in a worker so that the interface keeps answering meanwhile.

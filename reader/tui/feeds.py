@@ -13,7 +13,7 @@ from reader.sanitize import clean_line
 if TYPE_CHECKING:
     from textual.app import App
 
-    from reader.tui.library_screen import LibraryScreen
+    from reader.tui.screens.library_screen import LibraryScreen
     from reader.userdata import UserData, UserDataError
 
 

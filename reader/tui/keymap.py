@@ -33,7 +33,7 @@ class KeyedClass:
 
     Attributes:
         section: The help section its keys are listed in (``HELP_SECTION``).
-        name: The class's qualified name, e.g. ``reader.tui.article_screen.ArticleScreen``.
+        name: The class's qualified name, e.g. ``reader.tui.screens.article_screen.ArticleScreen``.
         bindings: Its bindings, inherited ones included, in declaration order.
     """
 
@@ -91,20 +91,28 @@ def keyed_classes() -> tuple[KeyedClass, ...]:
         for cls in found
         if not any(other is not cls and cls in other.__mro__ for other in found)
     ]
-    classes = [
+
+    def order(cls: type[DOMNode]) -> tuple[int, str, str, str]:
+        section = _section(cls)
+        known = SECTION_ORDER.index(section) if section in SECTION_ORDER else 99
+        # Within a section, by module name without its package (``article_list`` before
+        # ``library_screen``, whether a widget or a screen): the help's order does not
+        # follow where a file sits.
+        return (known, section, cls.__module__.rsplit(".", 1)[-1], cls.__qualname__)
+
+    return tuple(
         KeyedClass(
-            section=str(getattr(cls, "HELP_SECTION", "") or cls.__name__),
+            section=_section(cls),
             name=f"{cls.__module__}.{cls.__qualname__}",
             bindings=_own_bindings(cls),
         )
-        for cls in leaves
-    ]
+        for cls in sorted(leaves, key=order)
+    )
 
-    def order(keyed: KeyedClass) -> tuple[int, str, str]:
-        known = SECTION_ORDER.index(keyed.section) if keyed.section in SECTION_ORDER else 99
-        return (known, keyed.section, keyed.name)
 
-    return tuple(sorted(classes, key=order))
+def _section(cls: type[DOMNode]) -> str:
+    """The help section of ``cls``'s keys (its ``HELP_SECTION``, else its name)."""
+    return str(getattr(cls, "HELP_SECTION", "") or cls.__name__)
 
 
 def binding_ids() -> frozenset[str]:

@@ -13,9 +13,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.sanitize import clean
-from reader.tui.key_bar import KeyBar
 from reader.tui.messages import OpenArticle
-from reader.tui.title_bar import TitleBar
+from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.title_bar import TitleBar
 from reader.userdata import UserDataError
 
 Entry = TypeVar("Entry")

@@ -17,17 +17,17 @@ from __future__ import annotations
 from textual import work
 
 from reader.sanitize import clean_line
-from reader.tui.article_find import FindActions
-from reader.tui.article_keys import ARTICLE_BINDINGS
-from reader.tui.article_languages import LanguageActions
-from reader.tui.article_marking import MarkingActions
 from reader.tui.browser import open_in_browser
+from reader.tui.screens.article_find import FindActions
+from reader.tui.screens.article_keys import ARTICLE_BINDINGS
+from reader.tui.screens.article_languages import LanguageActions
+from reader.tui.screens.article_marking import MarkingActions
 
 
 class ArticleScreen(FindActions, MarkingActions, LanguageActions):
     """Read one article, in one language or two side by side.
 
-    What it shows and how it moves is :class:`~reader.tui.article_reading.ArticleReading`;
+    What it shows and how it moves is :class:`~reader.tui.screens.article_reading.ArticleReading`;
     the keys' actions come from the classes it is made of (find, marks, languages).
     """
 

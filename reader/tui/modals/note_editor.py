@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from reader.tui.key_bar import KeyBar
+from reader.tui.widgets.key_bar import KeyBar
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -63,7 +63,7 @@ class NoteEditor(ModalScreen[str | None]):
         if self.text.strip() == self.initial_text.strip():
             self.dismiss(None)
             return
-        from reader.tui.confirm_screen import ConfirmScreen
+        from reader.tui.modals.confirm_screen import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:

@@ -7,9 +7,9 @@ from textual import work
 
 from reader.library import Article, Document
 from reader.sanitize import clean, clean_line
-from reader.tui.article_reading import ArticleReading
 from reader.tui.article_variants import sentence_with_translation
-from reader.tui.blocks import quote_of
+from reader.tui.screens.article_reading import ArticleReading
+from reader.tui.widgets.blocks import quote_of
 from reader.userdata import UserDataError
 
 
@@ -36,7 +36,7 @@ class MarkingActions(ArticleReading):
     def action_annotate(self) -> None:
         if self.language is None or not self.body.composed.paragraphs or self.document is None:
             return
-        from reader.tui.note_editor import NoteEditor
+        from reader.tui.modals.note_editor import NoteEditor
 
         index = min(self.current_paragraph, len(self.document.blocks) - 1)
         quote = quote_of(self.document.blocks[index]) if index >= 0 else ""
@@ -102,7 +102,7 @@ class MarkingActions(ArticleReading):
         text: str,
         translation: str,
     ) -> None:
-        from reader.tui.word_picker import WordPicker
+        from reader.tui.modals.word_picker import WordPicker
 
         def saved(answer: tuple[str, str] | None) -> None:
             if answer is None:

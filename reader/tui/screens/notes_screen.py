@@ -9,7 +9,7 @@ from textual.content import Content
 
 from reader.languages import describe
 from reader.sanitize import clean, clean_line
-from reader.tui.entry_list_screen import EntryListScreen
+from reader.tui.screens.entry_list_screen import EntryListScreen
 from reader.userdata import UserDataError
 from reader.userdata.notes import Note
 
@@ -70,7 +70,7 @@ class NotesScreen(EntryListScreen[Note]):
         note = self.highlighted_entry()
         if note is None:
             return
-        from reader.tui.note_editor import NoteEditor
+        from reader.tui.modals.note_editor import NoteEditor
 
         def saved(text: str | None) -> None:
             if text is None or not text.strip():
@@ -90,7 +90,7 @@ class NotesScreen(EntryListScreen[Note]):
         note = self.highlighted_entry()
         if note is None:
             return
-        from reader.tui.confirm_screen import ConfirmScreen
+        from reader.tui.modals.confirm_screen import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if not yes:

@@ -9,7 +9,7 @@ from reader.languages import describe, endonym
 from reader.library import Article, Document
 from reader.sanitize import clean_line
 from reader.text.bidi import has_rtl
-from reader.tui.script_text import ScriptText
+from reader.tui.widgets.script_text import ScriptText
 
 
 def header_visual(

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.text.tokens import word_spans
-from reader.tui.key_bar import KeyBar
+from reader.tui.widgets.key_bar import KeyBar
 
 
 class SentenceCursor(Static, can_focus=True):

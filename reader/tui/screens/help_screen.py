@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from reader.sanitize import clean_path
-from reader.tui.key_bar import KeyBar
 from reader.tui.keymap import HelpRow, help_sections
-from reader.tui.title_bar import TitleBar
+from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.title_bar import TitleBar
 
 
 class HelpScreen(Screen[None]):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import Input
 
-from reader.tui.article_reading import ArticleReading
 from reader.tui.find_bar import FIND_PLACEHOLDER, FindState
+from reader.tui.screens.article_reading import ArticleReading
 
 
 class FindActions(ArticleReading):

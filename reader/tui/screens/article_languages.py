@@ -4,8 +4,8 @@ and sentence), side by side with a second language, and the sentence pairs view.
 from __future__ import annotations
 
 from reader.languages import endonym
-from reader.tui.article_reading import ArticleReading
 from reader.tui.article_variants import Switch, cycle_language, switch_from
+from reader.tui.screens.article_reading import ArticleReading
 
 
 class LanguageActions(ArticleReading):
@@ -86,7 +86,7 @@ class LanguageActions(ArticleReading):
         self._pick(right=True)
 
     def _pick(self, *, right: bool) -> None:
-        from reader.tui.language_picker import LanguagePicker
+        from reader.tui.modals.language_picker import LanguagePicker
 
         article = self._article_or_leave()
         if article is None:

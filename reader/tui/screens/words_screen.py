@@ -9,7 +9,7 @@ from textual.content import Content
 
 from reader.languages import describe
 from reader.sanitize import clean_line
-from reader.tui.entry_list_screen import EntryListScreen
+from reader.tui.screens.entry_list_screen import EntryListScreen
 from reader.userdata import UserDataError
 from reader.userdata.words import Word
 

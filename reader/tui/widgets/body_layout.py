@@ -23,8 +23,8 @@ from reader.library import Block, Document
 from reader.sanitize import clean, clean_line
 from reader.text.parallel import ParallelText, SentenceRef
 from reader.text.sentences import sentence_spans
-from reader.tui.blocks import block_content
-from reader.tui.script_text import ScriptText, script_visual
+from reader.tui.widgets.blocks import block_content
+from reader.tui.widgets.script_text import ScriptText, script_visual
 
 #: Below this width the side-by-side view interleaves (paragraph in A, then in B).
 SIDE_BY_SIDE_MIN_WIDTH = 100

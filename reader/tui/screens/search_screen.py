@@ -16,9 +16,9 @@ from reader.filters import split_language_filter
 from reader.languages import describe, endonym
 from reader.library.search import SearchHit
 from reader.sanitize import clean_line
-from reader.tui.key_bar import KeyBar
 from reader.tui.messages import OpenArticle
-from reader.tui.title_bar import TitleBar
+from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.library import Library

@@ -3,7 +3,7 @@ loading of variants and the moves through the text.
 
 :class:`ArticleReading` holds what the screen shows; the languages, marks and find
 actions build on it (``article_languages.py``, ``article_marks.py``,
-``article_find.py``) and :class:`reader.tui.article_screen.ArticleScreen` gathers them
+``article_find.py``) and :class:`reader.tui.screens.article_screen.ArticleScreen` gathers them
 with the keys. The body widget (``article_body.py``) keeps the place in the text.
 """
 
@@ -23,8 +23,6 @@ from reader.languages import endonym
 from reader.library import Article, Document
 from reader.sanitize import clean_line
 from reader.text.parallel import ParallelText
-from reader.tui.article_body import ArticleBody
-from reader.tui.article_header import header_visual
 from reader.tui.article_marks import ArticleMarks
 from reader.tui.article_variants import (
     Loaded,
@@ -33,9 +31,11 @@ from reader.tui.article_variants import (
     read_variants,
     readable_now,
 )
-from reader.tui.body_layout import SIDE_BY_SIDE_MIN_WIDTH, compose_body
 from reader.tui.find_bar import FindState, find_matches
-from reader.tui.key_bar import KeyBar
+from reader.tui.widgets.article_body import ArticleBody
+from reader.tui.widgets.article_header import header_visual
+from reader.tui.widgets.body_layout import SIDE_BY_SIDE_MIN_WIDTH, compose_body
+from reader.tui.widgets.key_bar import KeyBar
 from reader.userdata import UserDataError
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.sanitize import clean_line, clean_path, safe_link
-from reader.tui.key_bar import KeyBar
+from reader.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from reader.sources.importer import ImportResult

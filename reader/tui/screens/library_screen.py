@@ -14,11 +14,11 @@ from textual.widgets import Input, Static
 
 from reader.filters import LANGUAGE_FILTER_PREFIX, split_language_filter
 from reader.sanitize import clean_line
-from reader.tui.article_list import ArticleList
-from reader.tui.key_bar import KeyBar
 from reader.tui.messages import OpenArticle
 from reader.tui.rows import ArticleRow, library_rows, make_row
-from reader.tui.title_bar import TitleBar
+from reader.tui.widgets.article_list import ArticleList
+from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -286,7 +286,7 @@ class LibraryScreen(Screen[None]):
 
     def action_filter_language(self) -> None:
         """Keep only articles available in a language (``lang:xx`` in the filter)."""
-        from reader.tui.language_filter import LanguageFilter
+        from reader.tui.modals.language_filter import LanguageFilter
 
         counts: dict[str, int] = {}
         for article in self.library.articles.values():

@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from reader.sanitize import clean_line, clean_path
-from reader.tui.key_bar import KeyBar
-from reader.tui.title_bar import TitleBar
+from reader.tui.widgets.key_bar import KeyBar
+from reader.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.library import Library

@@ -1,6 +1,6 @@
 """The Article screen's body: the scrolling paragraphs and where the reader is in them.
 
-The body is handed a :class:`~reader.tui.body_layout.BodyLayout` (one variant, side by
+The body is handed a :class:`~reader.tui.widgets.body_layout.BodyLayout` (one variant, side by
 side, or sentence pairs) and keeps the place: the *current paragraph* (the topmost in
 view, marked in the margin; a reactive that posts :class:`ArticleBody.ParagraphChanged`),
 the paragraph held at the top while the layout settles, and the *current sentence*
@@ -19,9 +19,9 @@ from textual.widget import Widget
 
 from reader.sanitize import clean
 from reader.text.parallel import SentenceRef
-from reader.tui.body_layout import SENTENCE_STYLE, BodyLayout, NoteMark, Paragraph, Place
 from reader.tui.find_bar import Match
-from reader.tui.script_text import script_visual
+from reader.tui.widgets.body_layout import SENTENCE_STYLE, BodyLayout, NoteMark, Paragraph, Place
+from reader.tui.widgets.script_text import script_visual
 
 #: Paints to wait for the body's layout before scrolling to a paragraph.
 MAX_LAYOUT_WAITS = 20
