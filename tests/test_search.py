@@ -495,6 +495,38 @@ def test_a_long_page_is_stored_in_pieces_found_and_deleted_whole(tmp_path: Path)
     catalog.close()
 
 
+def test_cjk_paragraphs_indexed_after_the_others_are_found_and_deleted(tmp_path: Path) -> None:
+    # One batch where Chinese, Japanese and English variants alternate: the writer
+    # indexes the CJK paragraphs after the others (smaller rowids after larger ones).
+    root = tmp_path / "lib"
+    root.mkdir()
+    words = {"en": "Harbour{n} lights", "zh": "港口{n}灯塔", "ja": "みなと{n}のあかり"}
+    for n in range(30):
+        for language, text in words.items():
+            body = "\n\n".join(f"Para {k}." for k in range(n % 4)) + "\n\n" + text.format(n=n)
+            (root / f"a{n}.{language}.md").write_text(f"# T{n}\n\n{body}\n", encoding="utf-8")
+    for path in root.iterdir():
+        os.utime(path, (OLD, OLD))
+    catalog = Catalog(tmp_path / "c.sqlite")
+    library = Library([root], catalog=catalog)
+    library.refresh()
+    for n in (0, 7, 29):
+        for language, text in words.items():
+            hit = only(library.search(text.format(n=n)), f"a{n}", language)
+            assert hit.paragraph == n % 4 and hit.snippet == text.format(n=n)
+    with catalog.connection() as conn:
+        conn.execute("INSERT INTO fts (fts, rank) VALUES ('integrity-check', 0)")
+    for n in range(30):
+        page = root / f"a{n}.zh.md"
+        page.write_text(f"# T{n}\n\n新的{n}\n", encoding="utf-8")
+        os.utime(page, (OLD + 5, OLD + 5))
+    library.refresh()
+    assert library.search("港口7灯塔") == []
+    assert only(library.search("新的7"), "a7", "zh").snippet == "新的7"
+    assert only(library.search("harbour7"), "a7", "en")
+    catalog.close()
+
+
 def test_a_refresh_gives_free_pages_back(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     root.mkdir()

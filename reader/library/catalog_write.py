@@ -12,6 +12,9 @@ from reader.library.catalog_read import ReadResult
 from reader.library.index_text import block_rowid, read_texts, text_range, text_rows
 from reader.library.search import index_text
 
+#: Languages whose text is indexed character by character (primary subtags).
+CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+
 
 class BatchWriter:
     """Insert variants and their paragraphs in bulk, with ids chosen here.
@@ -25,6 +28,8 @@ class BatchWriter:
         self.rows: list[tuple[object, ...]] = []
         self.texts: list[tuple[int, bytes]] = []
         self.indexed: list[tuple[int, str]] = []
+        #: Paragraphs of Chinese, Japanese and Korean variants, indexed after the others.
+        self.indexed_cjk: list[tuple[int, str]] = []
         self.indexed_titles: list[tuple[int, str]] = []
         self.next_id = last_variant_id(conn) + 1
         self.checked_ns = time.time_ns()
@@ -58,12 +63,14 @@ class BatchWriter:
         )
         self.texts.extend(text_rows(vid, result.packed))
         last = len(result.indexed) - 1  # the title comes last
+        cjk = language.split("-")[0].lower() in CJK_LANGUAGES
+        blocks = self.indexed_cjk if cjk else self.indexed
         for index, indexed in enumerate(result.indexed):
             if indexed.strip():  # blank exactly when the text is
                 if index == last:
                     self.indexed_titles.append((vid, indexed))
                 else:
-                    self.indexed.append((block_rowid(vid, index), indexed))
+                    blocks.append((block_rowid(vid, index), indexed))
         return vid
 
     def flush(self) -> None:
@@ -75,11 +82,18 @@ class BatchWriter:
             self.rows,
         )
         self.conn.executemany("INSERT INTO texts (id, body) VALUES (?, ?)", self.texts)
+        # The CJK paragraphs together, after the others: their characters (a CJK text is
+        # indexed by character, thousands of distinct ones) then sit in one or two of the
+        # segments FTS5 flushes per batch instead of in every one. Random-word benchmark
+        # library, the writing process: 24.6-24.9 -> 23.0-23.4 s of CPU. (Their smaller
+        # rowids make FTS5 flush once more, which is all it costs.)
         self.conn.executemany("INSERT INTO fts (rowid, text) VALUES (?, ?)", self.indexed)
+        self.conn.executemany("INSERT INTO fts (rowid, text) VALUES (?, ?)", self.indexed_cjk)
         self.conn.executemany(
             "INSERT INTO fts_titles (rowid, text) VALUES (?, ?)", self.indexed_titles
         )
         self.rows, self.texts, self.indexed, self.indexed_titles = [], [], [], []
+        self.indexed_cjk = []
 
 
 def last_variant_id(conn: sqlite3.Connection) -> int:
